@@ -1,0 +1,1 @@
+export { ZmqError } from "./errors.js";
