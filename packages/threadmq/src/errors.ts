@@ -15,7 +15,8 @@ export type ZmqErrorCode =
   | "EMSGSIZE"
   | "EPROTONOSUPPORT"
   | "ENOENT"
-  | "EPROTO";
+  | "EPROTO"
+  | "ENOTSOCK";
 
 const brand = Symbol.for("threadmq.ZmqError");
 

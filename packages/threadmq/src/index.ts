@@ -1,1 +1,17 @@
-export { ZmqError } from "./errors.js";
+export { Context, type SocketClasses } from "./context.js";
+export { ZmqError, type ZmqErrorCode } from "./errors.js";
+export type { FrameLike, Message, MessageLike } from "./message.js";
+export type { MonitorEvent, MonitorEventType, Monitor } from "./monitor.js";
+export type { SocketType } from "./socket/socket-type.js";
+export type { SocketStats, Readable, Writable } from "./socket/socket-base.js";
+export type { SocketOptions } from "./options/types.js";
+export { SocketBase as Socket } from "./socket/socket-base.js";
+export { Pair } from "./socket/pair.js";
+export { Publisher, XPublisher } from "./socket/xpublisher.js";
+export { Subscriber, XSubscriber } from "./socket/xsubscriber.js";
+export { Request } from "./socket/request.js";
+export { Reply } from "./socket/reply.js";
+export { Dealer } from "./socket/dealer.js";
+export { Router } from "./socket/router.js";
+export { Pull } from "./socket/pull.js";
+export { Push } from "./socket/push.js";
