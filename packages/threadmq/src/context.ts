@@ -3,8 +3,10 @@
  * One root context lives in the main thread; workers get a view of it with
  * `Context.attach()` (same inproc namespace, same lifetime).
  */
+import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, type MessagePort, type WorkerOptions } from "node:worker_threads";
+import { randomUUID } from "node:crypto";
 import { ZmqError } from "./errors.js";
-import { InprocTransport } from "./transport/inproc/inproc-transport.js";
+import { InprocTransport, type ToRoot, type ToThread } from "./transport/inproc/inproc-transport.js";
 import type { Transport } from "./transport/transport.js";
 import type { ContextCore, SocketBase } from "./socket/socket-base.js";
 import { isSocketType, socketTypes, type SocketType } from "./socket/socket-type.js";
@@ -50,6 +52,22 @@ const constructors: Record<SocketType, SocketConstructor> = {
   XSUB: XSubscriber,
 };
 
+/**
+ * What a worker needs to attach to a context: pass it in `workerData` (and its `port`
+ * in `transferList`), then call `Context.attach(handle)` in the worker.
+ */
+export interface ContextHandle {
+  readonly port: MessagePort;
+  /** For workers made by `spawn`: the inproc name of the parent's end of `pipe`. */
+  readonly pipe?: string;
+}
+
+/** A worker started by `ctx.spawn`, with the parent's end of its PAIR pipe. */
+export type SpawnedWorker = Worker & { readonly pipe: Pair };
+
+const BOOT = "threadmq.attach";
+let attached: Context | undefined;
+
 /** Pluggable network transports, registered by the tcp/ipc module. */
 const networkTransports = new Map<"tcp" | "ipc", () => Transport>();
 
@@ -62,13 +80,27 @@ export class Context {
   readonly #sockets = new Set<SocketBase>();
   readonly #lingering = new Set<Promise<void>>();
   readonly #transports = new Map<string, Transport>();
-  readonly #inproc = new InprocTransport();
+  readonly #inproc: InprocTransport;
+  /** Root: control ports of attached threads. Attached: the port to the root. */
+  readonly #threadPorts = new Set<MessagePort>();
+  readonly #rootPort: MessagePort | undefined;
+  #pipe: Pair | undefined;
   #terminating = false;
   #termPromise: Promise<void> | undefined;
   #allClosed: (() => void) | undefined;
   readonly #core: ContextCore;
 
-  constructor() {
+  /** Creates a root context. In a worker, use `Context.attach()` to join the main thread's. */
+  constructor();
+  /** @internal */
+  constructor(rootPort: MessagePort);
+  constructor(rootPort?: MessagePort) {
+    this.#rootPort = rootPort;
+    this.#inproc = new InprocTransport(rootPort);
+    if (rootPort) {
+      rootPort.on("message", (message: ToThread) => this.#inproc.handleFromRoot(message, () => this.shutdown()));
+      rootPort.unref();
+    }
     this.#transports.set("inproc", this.#inproc);
     // The view sockets get of us: narrow, and not part of the public surface.
     const self = this;
@@ -101,6 +133,76 @@ export class Context {
     return socket as unknown as SocketClasses[T];
   }
 
+  /**
+   * In a worker: joins the context of the thread that started it (same inproc namespace,
+   * same lifetime). Without an argument it works in workers started by `ctx.spawn`;
+   * otherwise pass the handle from `ctx.handle()`. Returns the same view on every call.
+   */
+  static attach(handle?: ContextHandle): Context {
+    if (attached) return attached;
+    if (isMainThread) throw new ZmqError("EINVAL", "Context.attach() is for worker threads; in the main thread use new Context()");
+    let token = handle;
+    if (!token) {
+      const boot = parentPort ? receiveMessageOnPort(parentPort)?.message : undefined;
+      token = (boot as Record<string, ContextHandle> | undefined)?.[BOOT];
+      if (!token) {
+        throw new ZmqError("EINVAL", "Context.attach() without a handle only works in a worker started by ctx.spawn(); pass ctx.handle() in workerData");
+      }
+    }
+    if (typeof token !== "object" || token === null || typeof (token.port as MessagePort | undefined)?.postMessage !== "function") {
+      throw new ZmqError("EINVAL", "Context.attach(handle) needs the object returned by ctx.handle(), with its port in transferList");
+    }
+    const context = new Context(token.port);
+    if (token.pipe !== undefined) {
+      const pipe = context.socket("PAIR");
+      pipe.connect(`inproc://${token.pipe}`);
+      context.#pipe = pipe;
+    }
+    attached = context;
+    return context;
+  }
+
+  /** In a worker started by `ctx.spawn`: the child's end of the PAIR pipe to the parent. */
+  get pipe(): Pair {
+    if (!this.#pipe) throw new ZmqError("EINVAL", "this context has no pipe: only a worker started by ctx.spawn() has one");
+    return this.#pipe;
+  }
+
+  /**
+   * Starts a worker thread with this context attached (the guide's attached-thread pattern).
+   * `options` go to `new Worker` unchanged. The worker calls `Context.attach()`, and
+   * `.pipe` is a PAIR between parent and child.
+   */
+  spawn(filename: string | URL, options?: WorkerOptions): SpawnedWorker {
+    if (this.#terminating) throw new ZmqError("ETERM", "cannot spawn: the context was terminated");
+    const name = `threadmq.spawn.${randomUUID()}`;
+    const pipe = this.socket("PAIR");
+    // inproc registers the name synchronously (root) or connect-first covers the gap (worker).
+    pipe.bind(`inproc://${name}`).catch(() => {});
+    const { port } = this.handle();
+    const worker = new Worker(filename, options);
+    worker.postMessage({ [BOOT]: { port, pipe: name } }, [port]);
+    return Object.assign(worker, { pipe });
+  }
+
+  /**
+   * A handle for a Worker you start yourself:
+   * `new Worker(file, { workerData: { handle }, transferList: [handle.port] })`, then
+   * `Context.attach(workerData.handle)` in the worker.
+   */
+  handle(): ContextHandle {
+    const { port1, port2 } = new MessageChannel();
+    if (this.#rootPort) this.#rootPort.postMessage({ op: "adopt", port: port1 } satisfies ToRoot, [port1]);
+    else this.#serveThread(port1);
+    return { port: port2 };
+  }
+
+  #serveThread(port: MessagePort): void {
+    this.#threadPorts.add(port);
+    port.on("close", () => this.#threadPorts.delete(port));
+    this.#inproc.serveThread(port, (adopted) => this.#serveThread(adopted));
+  }
+
   /** Sockets of this context that are not closed yet. */
   get sockets(): ReadonlySet<SocketBase> {
     return this.#sockets;
@@ -115,6 +217,7 @@ export class Context {
     this.#terminating = true;
     for (const socket of this.#sockets) socket.contextTerminating();
     this.#inproc.close();
+    for (const port of this.#threadPorts) port.postMessage({ op: "term" } satisfies ToThread);
   }
 
   /**

@@ -15,3 +15,5 @@ export { Dealer } from "./socket/dealer.js";
 export { Router } from "./socket/router.js";
 export { Pull } from "./socket/pull.js";
 export { Push } from "./socket/push.js";
+export { Poller, POLLIN, POLLOUT } from "./poller.js";
+export { proxy, type ProxyOptions } from "./proxy.js";

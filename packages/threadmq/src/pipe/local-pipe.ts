@@ -26,7 +26,7 @@ class Lane {
 export interface LocalPipeEndInfo {
   endpoint: string;
   socketType: string | undefined;
-  routingId: Buffer | undefined;
+  routingId?: Buffer | undefined;
   sendHwm: number;
   receiveHwm: number;
 }

@@ -1,13 +1,21 @@
 /**
- * inproc:// within one thread: bind registers a name, connect joins the two sockets
- * with a LocalPipe pair (messages handed over by reference). Connect before bind
- * works: the connector gets its pipe at once and its messages wait in it (capacity:
- * the connector's SNDHWM) until a socket binds the name, which then adopts the other end.
- * Names are per context; cross-thread names go through the context's directory.
+ * inproc:// — one namespace per context, shared by the main thread and every attached
+ * worker. Owned by one thread; each thread with a context has one.
+ *
+ * - Both sockets in this thread, bound first: a LocalPipe pair, messages handed over by
+ *   reference.
+ * - Anything else (the binder in another thread, or not bound yet): the connector makes a
+ *   SharedPipe at once and attaches its end, so messages queue from the first send (capacity:
+ *   its SNDHWM until the binder adds its RCVHWM). The other end's descriptor travels to the
+ *   root's directory, which hands it to the binding thread now or when the bind happens.
+ * - The root (main thread) owns the directory: which thread binds which name, and the
+ *   descriptors waiting for a bind. Attached threads reach it over a control MessagePort.
  */
-import { ZmqError } from "../../errors.js";
+import type { MessagePort } from "node:worker_threads";
+import { ZmqError, type WireError } from "../../errors.js";
 import type { Endpoint } from "../../endpoint.js";
 import { LocalPipe, type LocalPipeEndInfo } from "../../pipe/local-pipe.js";
+import { createSharedPipe, openSharedPipe, type SharedPipeDescriptor } from "../../pipe/shared-pipe.js";
 import type { EndpointHandle, SocketCore, Transport } from "../transport.js";
 
 interface Binding {
@@ -15,87 +23,213 @@ interface Binding {
   handle: EndpointHandle;
 }
 
-interface ParkedConnect {
-  /** The end the binder will adopt. */
-  pipe: LocalPipe;
-  connector: EndpointHandle;
-}
+/** Control messages from an attached thread to the root. */
+export type ToRoot =
+  | { op: "bind"; id: number; name: string }
+  | { op: "unbind"; name: string }
+  | { op: "connect"; name: string; pipe: SharedPipeDescriptor }
+  | { op: "adopt"; port: MessagePort };
 
-/** HWM share of an end whose owner is not known yet: adds nothing to the capacity. */
-const UNKNOWN_SHARE = -1;
+/** Control messages from the root to an attached thread. */
+export type ToThread =
+  | { op: "bound"; id: number; error?: WireError }
+  | { op: "attach"; name: string; pipe: SharedPipeDescriptor }
+  | { op: "term" };
+
+type Owner = "here" | MessagePort;
 
 export class InprocTransport implements Transport {
   readonly #bound = new Map<string, Binding>();
-  readonly #parked = new Map<string, ParkedConnect[]>();
+  /** Root only: who binds each name in the whole context. */
+  readonly #directory = new Map<string, Owner>();
+  /** Root only: descriptors of connects waiting for a bind. */
+  readonly #waiting = new Map<string, SharedPipeDescriptor[]>();
+  /** Attached threads only: the root's control port, and binds awaiting its answer. */
+  readonly #root: MessagePort | undefined;
+  readonly #pendingBinds = new Map<number, { resolve(): void; reject(error: ZmqError): void }>();
+  #nextBindId = 0;
+
+  /** `root` is the control port to the main thread's directory; omit it in the main thread. */
+  constructor(root?: MessagePort) {
+    this.#root = root;
+  }
+
+  get isRoot(): boolean {
+    return this.#root === undefined;
+  }
 
   async bind(socket: SocketCore, endpoint: Endpoint): Promise<EndpointHandle> {
-    const name = (endpoint as Extract<Endpoint, { scheme: "inproc" }>).name;
-    if (this.#bound.has(name)) {
-      throw new ZmqError("EADDRINUSE", `${endpoint.text} is already bound in this context; unbind it first or pick another name`);
-    }
+    const name = inprocName(endpoint);
+    if (this.#bound.has(name) || (this.isRoot && this.#directory.has(name))) throw addressInUse(endpoint.text);
     const handle: EndpointHandle = {
       address: endpoint.text,
       close: () => {
-        if (this.#bound.get(name)?.handle === handle) this.#bound.delete(name);
+        if (this.#bound.get(name)?.handle !== handle) return;
+        this.#bound.delete(name);
+        if (this.#root) this.#root.postMessage({ op: "unbind", name } satisfies ToRoot);
+        else this.#directory.delete(name);
       },
     };
     this.#bound.set(name, { socket, handle });
-    const parked = this.#parked.get(name) ?? [];
-    this.#parked.delete(name);
-    const owner = endInfo(socket, endpoint.text);
-    for (const { pipe } of parked) {
-      pipe.introduceOwner(owner);
-      socket.attachPipe(pipe, handle);
-      socket.emit({ type: "accept", address: endpoint.text });
+    if (this.#root) {
+      try {
+        await this.#askRoot(name);
+      } catch (error) {
+        this.#bound.delete(name);
+        throw error;
+      }
+    } else {
+      this.#directory.set(name, "here");
+      const waiting = this.#waiting.get(name) ?? [];
+      this.#waiting.delete(name);
+      for (const descriptor of waiting) this.#adopt(name, descriptor);
     }
     return handle;
+  }
+
+  #askRoot(name: string): Promise<void> {
+    const id = this.#nextBindId++;
+    return new Promise<void>((resolve, reject) => {
+      this.#pendingBinds.set(id, { resolve, reject });
+      this.#root!.postMessage({ op: "bind", id, name } satisfies ToRoot);
+    });
   }
 
   connect(socket: SocketCore, endpoint: Endpoint): EndpointHandle {
-    const name = (endpoint as Extract<Endpoint, { scheme: "inproc" }>).name;
-    const handle: EndpointHandle = {
-      address: endpoint.text,
-      close: () => {
-        const list = this.#parked.get(name);
-        if (!list) return;
-        const remaining = list.filter((entry) => entry.connector !== handle);
-        for (const entry of list) if (entry.connector === handle) entry.pipe.terminate(0);
-        if (remaining.length > 0) this.#parked.set(name, remaining);
-        else this.#parked.delete(name);
-      },
-    };
+    const name = inprocName(endpoint);
+    const handle: EndpointHandle = { address: endpoint.text, close: () => {} };
     const binding = this.#bound.get(name);
-    const mine = endInfo(socket, endpoint.text);
     if (binding) {
-      const [ours, theirs] = LocalPipe.pair(mine, endInfo(binding.socket, endpoint.text));
+      const [ours, theirs] = LocalPipe.pair(endInfo(socket, endpoint.text), endInfo(binding.socket, endpoint.text));
       socket.attachPipe(ours, handle);
       binding.socket.attachPipe(theirs, binding.handle);
-      socket.emit({ type: "connect", address: endpoint.text });
       binding.socket.emit({ type: "accept", address: endpoint.text });
     } else {
-      const pending: LocalPipeEndInfo = { endpoint: endpoint.text, socketType: undefined, routingId: undefined, sendHwm: UNKNOWN_SHARE, receiveHwm: UNKNOWN_SHARE };
-      const [ours, theirs] = LocalPipe.pair(mine, pending);
-      socket.attachPipe(ours, handle);
-      const list = this.#parked.get(name) ?? [];
-      list.push({ pipe: theirs, connector: handle });
-      this.#parked.set(name, list);
+      const { local, remote, transfer } = createSharedPipe({ ...sharedInfo(socket), endpoint: endpoint.text });
+      socket.attachPipe(local, handle);
+      if (this.#root) this.#root.postMessage({ op: "connect", name, pipe: remote } satisfies ToRoot, transfer);
+      else this.#route(name, remote, transfer);
     }
+    socket.emit({ type: "connect", address: endpoint.text });
     return handle;
   }
 
-  /** Ends every parked connect (the context is terminating). */
+  /** Root: sends a connector's descriptor to the binding thread, or keeps it until a bind. */
+  #route(name: string, descriptor: SharedPipeDescriptor, transfer: readonly Transferable[] = []): void {
+    const owner = this.#directory.get(name);
+    if (owner === "here") this.#adopt(name, descriptor);
+    else if (owner) owner.postMessage({ op: "attach", name, pipe: descriptor } satisfies ToThread, transfer as Transferable[]);
+    else {
+      const list = this.#waiting.get(name) ?? [];
+      list.push(descriptor);
+      this.#waiting.set(name, list);
+    }
+  }
+
+  /** Opens a descriptor for the socket bound to `name` in this thread. */
+  #adopt(name: string, descriptor: SharedPipeDescriptor): void {
+    const binding = this.#bound.get(name);
+    if (!binding) {
+      // The bind went away while the descriptor travelled: end the connector's pipe.
+      openSharedPipe(descriptor, { socketType: "", sendHwm: 1, receiveHwm: 1 }).terminate(0);
+      return;
+    }
+    const pipe = openSharedPipe(descriptor, sharedInfo(binding.socket));
+    binding.socket.attachPipe(pipe, binding.handle);
+    binding.socket.emit({ type: "accept", address: binding.handle.address });
+  }
+
+  // ---- control channel ----------------------------------------------------------
+
+  /** Root: serves one attached thread's control port until it closes (the thread ended). */
+  serveThread(port: MessagePort, onAdopt: (port: MessagePort) => void): void {
+    port.on("message", (message: ToRoot) => {
+      switch (message.op) {
+        case "bind": {
+          const taken = this.#directory.has(message.name);
+          if (!taken) this.#directory.set(message.name, port);
+          port.postMessage({
+            op: "bound",
+            id: message.id,
+            ...(taken ? { error: addressInUse(`inproc://${message.name}`).toWire() } : {}),
+          } satisfies ToThread);
+          if (!taken) {
+            const waiting = this.#waiting.get(message.name) ?? [];
+            this.#waiting.delete(message.name);
+            for (const descriptor of waiting) this.#route(message.name, descriptor, transferablesOf(descriptor));
+          }
+          break;
+        }
+        case "unbind":
+          if (this.#directory.get(message.name) === port) this.#directory.delete(message.name);
+          break;
+        case "connect":
+          this.#route(message.name, message.pipe, transferablesOf(message.pipe));
+          break;
+        case "adopt":
+          onAdopt(message.port);
+          break;
+      }
+    });
+    port.on("close", () => {
+      for (const [name, owner] of this.#directory) if (owner === port) this.#directory.delete(name);
+    });
+    port.unref();
+  }
+
+  /** Attached thread: handles what the root sends. */
+  handleFromRoot(message: ToThread, onTerm: () => void): void {
+    switch (message.op) {
+      case "bound": {
+        const pending = this.#pendingBinds.get(message.id);
+        this.#pendingBinds.delete(message.id);
+        if (message.error) pending?.reject(ZmqError.fromWire(message.error));
+        else pending?.resolve();
+        break;
+      }
+      case "attach":
+        this.#adopt(message.name, message.pipe);
+        break;
+      case "term":
+        onTerm();
+        break;
+    }
+  }
+
+  /** Ends every connect still waiting for a bind (the context terminates), so nothing hangs. */
   close(): void {
-    for (const list of this.#parked.values()) for (const { pipe } of list) pipe.terminate(0);
-    this.#parked.clear();
+    for (const list of this.#waiting.values()) {
+      for (const descriptor of list) openSharedPipe(descriptor, { socketType: "", sendHwm: 1, receiveHwm: 1 }).terminate(0);
+    }
+    this.#waiting.clear();
+    for (const pending of this.#pendingBinds.values()) pending.reject(new ZmqError("ETERM", "the context was terminated"));
+    this.#pendingBinds.clear();
   }
 }
 
+function inprocName(endpoint: Endpoint): string {
+  return (endpoint as Extract<Endpoint, { scheme: "inproc" }>).name;
+}
+
+function addressInUse(address: string): ZmqError {
+  return new ZmqError("EADDRINUSE", `${address} is already bound in this context; unbind it first or pick another name`);
+}
+
 function endInfo(socket: SocketCore, endpoint: string): LocalPipeEndInfo {
+  return { endpoint, ...sharedInfo(socket) };
+}
+
+function sharedInfo(socket: SocketCore) {
+  const routingId = socket.option("routingId") as Buffer | undefined;
   return {
-    endpoint,
-    socketType: socket.type,
-    routingId: socket.option("routingId") as Buffer | undefined,
+    socketType: socket.type as string,
+    ...(routingId ? { routingId } : {}),
     sendHwm: socket.option("sendHighWaterMark") as number,
     receiveHwm: socket.option("receiveHighWaterMark") as number,
   };
+}
+
+/** The MessagePorts inside a descriptor, which must be transferred along with it. */
+function transferablesOf(descriptor: SharedPipeDescriptor): Transferable[] {
+  return Object.values(descriptor).filter((value): value is MessagePort => value instanceof Object && "postMessage" in value) as unknown as Transferable[];
 }
