@@ -11,7 +11,7 @@
  * - The root (main thread) owns the directory: which thread binds which name, and the
  *   descriptors waiting for a bind. Attached threads reach it over a control MessagePort.
  */
-import type { MessagePort } from "node:worker_threads";
+import type { MessagePort, TransferListItem } from "node:worker_threads";
 import { ZmqError, type WireError } from "../../errors.js";
 import type { Endpoint } from "../../endpoint.js";
 import { LocalPipe, type LocalPipeEndInfo } from "../../pipe/local-pipe.js";
@@ -115,10 +115,10 @@ export class InprocTransport implements Transport {
   }
 
   /** Root: sends a connector's descriptor to the binding thread, or keeps it until a bind. */
-  #route(name: string, descriptor: SharedPipeDescriptor, transfer: readonly Transferable[] = []): void {
+  #route(name: string, descriptor: SharedPipeDescriptor, transfer: readonly TransferListItem[] = []): void {
     const owner = this.#directory.get(name);
     if (owner === "here") this.#adopt(name, descriptor);
-    else if (owner) owner.postMessage({ op: "attach", name, pipe: descriptor } satisfies ToThread, transfer as Transferable[]);
+    else if (owner) owner.postMessage({ op: "attach", name, pipe: descriptor } satisfies ToThread, [...transfer]);
     else {
       const list = this.#waiting.get(name) ?? [];
       list.push(descriptor);
@@ -229,7 +229,7 @@ function sharedInfo(socket: SocketCore) {
   };
 }
 
-/** The MessagePorts inside a descriptor, which must be transferred along with it. */
-function transferablesOf(descriptor: SharedPipeDescriptor): Transferable[] {
-  return Object.values(descriptor).filter((value): value is MessagePort => value instanceof Object && "postMessage" in value) as unknown as Transferable[];
+/** What must be transferred along with a descriptor. */
+function transferablesOf(descriptor: SharedPipeDescriptor): TransferListItem[] {
+  return [descriptor.port];
 }
