@@ -1,4 +1,4 @@
-export { Context, type SocketClasses } from "./context.js";
+export { Context, type SocketClasses, type ContextHandle, type SpawnedWorker } from "./context.js";
 export { ZmqError, type ZmqErrorCode } from "./errors.js";
 export type { FrameLike, Message, MessageLike } from "./message.js";
 export type { MonitorEvent, MonitorEventType, Monitor } from "./monitor.js";

@@ -5,6 +5,7 @@
  * dropped), so an unread monitor never grows without bound.
  */
 import { Deque } from "./internal/deque.js";
+import { holdThread, releaseThread } from "./internal/keep-alive.js";
 
 export type MonitorEventType =
   | "bind"
@@ -41,7 +42,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
   emit(event: MonitorEvent): void {
     if (!this.#enabled || this.#ended) return;
     const waiter = this.#waiters.shift();
-    if (waiter) return waiter({ value: event, done: false });
+    if (waiter) {
+      releaseThread();
+      return waiter({ value: event, done: false });
+    }
     if (this.#buffer.length >= MAX_BUFFERED) this.#buffer.shift();
     this.#buffer.push(event);
   }
@@ -51,7 +55,10 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     if (this.#ended) return;
     this.emit({ type: "end", address: "" });
     this.#ended = true;
-    for (const waiter of this.#waiters.clear()) waiter({ value: undefined, done: true });
+    for (const waiter of this.#waiters.clear()) {
+      releaseThread();
+      waiter({ value: undefined, done: true });
+    }
   }
 
   /** @internal Starts buffering: called when the user first reads `events`. */
@@ -70,6 +77,8 @@ export class Monitor implements AsyncIterable<MonitorEvent> {
     const event = this.#buffer.shift();
     if (event) return Promise.resolve({ value: event, done: false });
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    // Waiting for an event keeps the thread alive, as a waiting receive does, until close.
+    holdThread();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 

@@ -23,6 +23,7 @@ import {
   type OptionValue,
 } from "../options/descriptors.js";
 import type { Pipe, PipeSink } from "../pipe/pipe.js";
+import type { CommonOptions } from "../options/types.js";
 import type { EndpointHandle, SocketCore, Transport } from "../transport/transport.js";
 import type { SocketType } from "./socket-type.js";
 
@@ -570,6 +571,8 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     return !this.#closed && this.canSend && this.#sendWaiters.length === 0 && this.xHasOut();
   }
 }
+
+export interface SocketBase extends CommonOptions {}
 
 function isWildcard(endpoint: string): boolean {
   return /:(\*|0)$/.test(endpoint);

@@ -16,6 +16,7 @@ import { ZmqError, type WireError } from "../../errors.js";
 import type { Endpoint } from "../../endpoint.js";
 import { LocalPipe, type LocalPipeEndInfo } from "../../pipe/local-pipe.js";
 import { createSharedPipe, openSharedPipe, type SharedPipeDescriptor } from "../../pipe/shared-pipe.js";
+import { holdThread, releaseThread } from "../../internal/keep-alive.js";
 import type { EndpointHandle, SocketCore, Transport } from "../transport.js";
 
 interface Binding {
@@ -89,10 +90,12 @@ export class InprocTransport implements Transport {
 
   #askRoot(name: string): Promise<void> {
     const id = this.#nextBindId++;
+    // The control port is unref'd, so the answer alone would not keep this thread alive.
+    holdThread();
     return new Promise<void>((resolve, reject) => {
       this.#pendingBinds.set(id, { resolve, reject });
       this.#root!.postMessage({ op: "bind", id, name } satisfies ToRoot);
-    });
+    }).finally(releaseThread);
   }
 
   connect(socket: SocketCore, endpoint: Endpoint): EndpointHandle {
