@@ -174,6 +174,7 @@ export class ZmtpEngine {
   #inputPaused = false;
   #inputEnded = false;
   #pumping = false;
+  #inboundChunks = 0; // liveness counter for heartbeat deadlines
 
   #handshakeTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
@@ -305,6 +306,7 @@ export class ZmtpEngine {
   readonly #onData = (chunk: Buffer | string): void => {
     if (this.#state === "closed") return; // draining after a graceful close
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk;
+    this.#inboundChunks++;
     this.#heardFromPeer();
     if (this.#state === "greeting") {
       const step = this.#greeting.feed(bytes);
@@ -525,9 +527,20 @@ export class ZmtpEngine {
     if (which === "pong") this.#pongTimer = undefined;
     else this.#ttlTimer = undefined;
     if (this.#state !== "ready") return;
+    // Timers run before I/O in each loop turn: after a long synchronous stall the peer's bytes may
+    // be waiting in the kernel while this fires. Decide only after one more poll phase.
+    const seen = this.#inboundChunks;
+    setImmediate(() => {
+      if (this.#inboundChunks === seen) this.#expire(which, detail);
+    }).unref();
+  }
+
+  #expire(which: "pong" | "ttl", detail: string): void {
+    if (this.#state !== "ready") return;
     if (this.#inputPaused) {
       // We stopped reading, so silence proves nothing; look again one period later.
       const ms = which === "pong" ? this.#heartbeatTimeout : Math.max(this.#heartbeatInterval, 100);
+      this.#clearTimer(which);
       const t = unrefTimer(ms, () => this.#deadline(which, detail));
       if (which === "pong") this.#pongTimer = t;
       else this.#ttlTimer = t;
