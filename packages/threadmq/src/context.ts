@@ -7,6 +7,7 @@ import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort,
 import { randomUUID } from "node:crypto";
 import { ZmqError } from "./errors.js";
 import { InprocTransport, type ToRoot, type ToThread } from "./transport/inproc/inproc-transport.js";
+import { StreamTransport } from "./transport/stream/stream-transport.js";
 import type { Transport } from "./transport/transport.js";
 import type { ContextCore, SocketBase } from "./socket/socket-base.js";
 import { isSocketType, socketTypes, type SocketType } from "./socket/socket-type.js";
@@ -68,14 +69,6 @@ export type SpawnedWorker = Worker & { readonly pipe: Pair };
 const BOOT = "threadmq.attach";
 let attached: Context | undefined;
 
-/** Pluggable network transports, registered by the tcp/ipc module. */
-const networkTransports = new Map<"tcp" | "ipc", () => Transport>();
-
-/** @internal */
-export function registerNetworkTransport(scheme: "tcp" | "ipc", make: () => Transport): void {
-  networkTransports.set(scheme, make);
-}
-
 export class Context {
   readonly #sockets = new Set<SocketBase>();
   readonly #lingering = new Set<Promise<void>>();
@@ -101,7 +94,10 @@ export class Context {
       rootPort.on("message", (message: ToThread) => this.#inproc.handleFromRoot(message, () => this.shutdown()));
       rootPort.unref();
     }
+    const stream = new StreamTransport();
     this.#transports.set("inproc", this.#inproc);
+    this.#transports.set("tcp", stream);
+    this.#transports.set("ipc", stream);
     // The view sockets get of us: narrow, and not part of the public surface.
     const self = this;
     this.#core = {
@@ -235,14 +231,7 @@ export class Context {
   }
 
   #transport(scheme: "inproc" | "tcp" | "ipc"): Transport {
-    let transport = this.#transports.get(scheme);
-    if (!transport) {
-      const make = networkTransports.get(scheme as "tcp" | "ipc");
-      if (!make) throw new ZmqError("EPROTONOSUPPORT", `the ${scheme} transport is not available in this build`);
-      transport = make();
-      this.#transports.set(scheme, transport);
-    }
-    return transport;
+    return this.#transports.get(scheme)!;
   }
 
   #socketClosed(socket: SocketBase, lingerDone: Promise<void>): void {
