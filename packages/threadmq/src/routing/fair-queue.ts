@@ -47,6 +47,18 @@ export class FairQueue {
       }
       active.splice(this.#current, 1);
     }
+    // A parked pipe's activation arrives asynchronously; a caller polling synchronously
+    // (tryReceive in a loop) must still see messages written meanwhile, so look once.
+    if (this.#all.size > 0) {
+      for (const pipe of this.#all) {
+        const msg = pipe.read();
+        if (msg !== undefined) {
+          active.push(pipe);
+          this.#current = active.length;
+          return { msg, pipe };
+        }
+      }
+    }
     return undefined;
   }
 

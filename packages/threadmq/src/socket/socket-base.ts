@@ -80,6 +80,8 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   readonly #readinessListeners = new Set<() => void>();
   #monitor: Monitor | undefined;
   #closed = false;
+  /** Copied from the context when it terminates, so the hot path checks a field. */
+  #terminating = false;
   #lingerDone: (() => void) | undefined;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #lastEndpoint: string | undefined;
@@ -236,7 +238,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
 
   #checkUsable(): void {
     if (this.#closed) throw new ZmqError("ENOTSOCK", `this ${this.type} socket is closed`);
-    if (this.#context.terminating) throw new ZmqError("ETERM", "the context was terminated");
+    if (this.#terminating) throw new ZmqError("ETERM", "the context was terminated");
   }
 
   // ---- endpoints -------------------------------------------------------------
@@ -513,6 +515,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
 
   /** @internal The context is terminating: blocked calls fail with ETERM. */
   contextTerminating(): void {
+    this.#terminating = true;
     this.#rejectAll(() => new ZmqError("ETERM", "the context was terminated"));
     for (const listener of this.#readinessListeners) listener();
   }
