@@ -9,7 +9,7 @@ import { startMtServer } from "./mtserver.js";
 
 const clients = Number(process.argv[2] ?? 20);
 const perClient = Number(process.argv[3] ?? 1000);
-const endpoint = process.argv[4] ?? "inproc://frontend";
+const endpoint = process.argv[4] ?? "tcp://127.0.0.1:0";
 
 const ctx = new Context();
 const server = await startMtServer(ctx, endpoint, 5);
