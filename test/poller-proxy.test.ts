@@ -146,3 +146,15 @@ test("proxy rejects with ETERM when the context terminates", async (t) => {
   push.close();
   await term;
 });
+
+test("conflate: a receive returns only the newest queued message", async (t) => {
+  const ctx = threadContext(t);
+  const pull = ctx.socket("PULL", { conflate: true });
+  const push = ctx.socket("PUSH");
+  await pull.bind(inprocName("conflate"));
+  push.connect(pull.lastEndpoint!);
+  for (let i = 0; i < 20; i++) await push.send(String(i));
+  t.is((await pull.receive())[0]!.toString(), "19");
+  t.is(pull.tryReceive(), undefined);
+  t.is(pull.stats.messagesDiscarded, 19);
+});

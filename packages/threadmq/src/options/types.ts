@@ -58,7 +58,10 @@ export interface RoutingIdOption {
 }
 
 export interface ConflateOption {
-  /** ZMQ_CONFLATE: keep only the newest message in the queue. */
+  /**
+   * ZMQ_CONFLATE: a receive returns only the newest queued message, discarding older ones
+   * (counted in `stats.messagesDiscarded`). On the sending side it has no effect here.
+   */
   conflate: boolean;
 }
 

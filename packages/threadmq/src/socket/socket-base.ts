@@ -433,8 +433,16 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   }
 
   #tryReceiveNow(): Message | undefined {
-    const msg = this.xRecv();
-    if (msg !== undefined) this.#stats.messagesReceived++;
+    let msg = this.xRecv();
+    if (msg === undefined) return undefined;
+    if (this.#options.get("conflate") === true) {
+      // ZMQ_CONFLATE: only the newest queued message counts; older ones are discarded.
+      for (let newer = this.xRecv(); newer !== undefined; newer = this.xRecv()) {
+        this.#stats.messagesDiscarded++;
+        msg = newer;
+      }
+    }
+    this.#stats.messagesReceived++;
     return msg;
   }
 
