@@ -5,7 +5,7 @@
  */
 import test from "ava";
 import { commands, encoder, greeting, hex } from "./internals.js";
-import { delay, dial, enginePair, listen, RawPeer, startEngine, within } from "./helpers.js";
+import { delay, dial, enginePair, listen, RawPeer, sameFrames, startEngine, within } from "./helpers.js";
 
 const { encodeCommandFrame, encodeMessage } = encoder;
 const { encodeReady, encodePing, encodeCommand, encodeError, encodeSubscribe, encodeCancel, parseCommand } = commands;
@@ -245,7 +245,7 @@ test("engine ↔ engine: DEALER/ROUTER handshake, identities, multipart with emp
   const frames = [Buffer.alloc(0), Buffer.alloc(255, 1), Buffer.alloc(256, 2), Buffer.alloc(0), Buffer.alloc(1 << 20, 3)];
   client.engine.send(frames);
   server.engine.send([Buffer.from("back")]);
-  t.deepEqual((await server.host.waitMessages(1))[0], frames);
+  t.true(sameFrames((await server.host.waitMessages(1))[0], frames));
   t.deepEqual((await client.host.waitMessages(1))[0], [Buffer.from("back")]);
 });
 
