@@ -156,23 +156,24 @@ test("engine PUSH → zeromq.js ROUTER is refused as incompatible, with a reason
   t.regex(r.detail, /PUSH cannot talk to "ROUTER"/);
 });
 
-test("zeromq.js heartbeats → engine: PINGs (with ttl) answered by PONGs keep the connection up", async (t) => {
-  const dealer = owned(t, new zmq.Dealer({ linger: 0, heartbeatInterval: 50, heartbeatTimeout: 300, heartbeatTimeToLive: 1000 }));
+// Serial: heartbeat deadlines are wall-clock, so keep the heavy tests of this file off the event loop.
+test.serial("zeromq.js heartbeats → engine: PINGs (with ttl) answered by PONGs keep the connection up", async (t) => {
+  const dealer = owned(t, new zmq.Dealer({ linger: 0, heartbeatInterval: 50, heartbeatTimeout: 600, heartbeatTimeToLive: 1000 }));
   const { engine, host } = await engineFor(t, dealer, { socketType: "DEALER" });
   await host.waitHandshake();
   const deadline = Date.now() + 10_000;
-  while (host.commands.filter((c) => c.kind === "ping").length < 12 && Date.now() < deadline) await delay(25);
+  while (host.commands.filter((c) => c.kind === "ping").length < 25 && Date.now() < deadline) await delay(25);
   const pings = host.commands.filter((c) => c.kind === "ping");
-  t.true(pings.length >= 12, `${pings.length} PINGs; closed: ${JSON.stringify(host.closed.settled ? await host.closed.promise : "no")}`);
+  t.true(pings.length >= 25, `${pings.length} PINGs; closed: ${JSON.stringify(host.closed.settled ? await host.closed.promise : "no")}`);
   t.like(pings[0], { kind: "ping", ttl: 10 });
-  // 12 PINGs span ~600 ms, twice libzmq's 300 ms timeout: it would have dropped us without PONGs.
+  // 25 PINGs span ~1.25 s, twice libzmq's 600 ms timeout: it would have dropped us without PONGs.
   t.false(host.closed.settled);
   engine.send([Buffer.from("still here")]);
   t.deepEqual(utf8(await within(dealer.receive(), 10_000, "dealer.receive")), ["still here"]);
   t.false(host.closed.settled);
 });
 
-test("engine heartbeats → zeromq.js: libzmq answers our PINGs with PONGs", async (t) => {
+test.serial("engine heartbeats → zeromq.js: libzmq answers our PINGs with PONGs", async (t) => {
   const router = owned(t, new zmq.Router({ linger: 0 }));
   const { engine, host } = await engineTo(t, router, { socketType: "DEALER", routingId: Buffer.from("hb"), heartbeatInterval: 40, heartbeatTimeout: 400, heartbeatTimeToLive: 2000 });
   await host.waitHandshake();

@@ -96,7 +96,8 @@ test("a stalled handshake times out after handshakeInterval", async (t) => {
   raw.write(greeting.encodeGreeting());
   const r = await host.waitClosed();
   t.like(r, { kind: "handshake-failed", cause: "timeout" });
-  t.regex(r.detail, /150 ms.*NULL handshake/);
+  // Normally stuck in the NULL handshake; on a loaded machine the greeting may not even have been read.
+  t.regex(r.detail, /within 150 ms, stuck in the (NULL handshake|greeting \(\d+ of 64 bytes received\))$/);
 });
 
 const hostileHandshakes: [string, Buffer, string, RegExp][] = [
