@@ -7,6 +7,9 @@
  */
 import test, { type ExecutionContext } from "ava";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import * as zmq from "zeromq";
 import { hex } from "./internals.js";
 import { delay, dial, listen, sameFrames, startEngine, within } from "./helpers.js";
@@ -137,6 +140,22 @@ test("engine SUB → zeromq.js PUB: libzmq filters by our subscription", async (
   }
   await host.waitMessages(1);
   t.true(host.messages.every((m) => m[0]!.toString().startsWith("T-")));
+});
+
+test("engine PAIR ↔ zeromq.js PAIR over ipc:// (a unix domain socket)", async (t) => {
+  const pair = owned(t, new zmq.Pair({ linger: 0 }));
+  const file = path.join(tmpdir(), `threadmq-zmtp-${process.pid}-${Date.now()}.sock`);
+  await pair.bind(`ipc://${file}`);
+  const socket = net.connect(file);
+  socket.on("error", () => {});
+  t.teardown(() => socket.destroy());
+  const { engine, host } = startEngine(t, socket, { socketType: "PAIR", asServer: false });
+  t.is((await host.waitHandshake()).socketType, "PAIR");
+  engine.send([Buffer.from("over"), Buffer.alloc(70_000, 1)]);
+  const got = await within(pair.receive(), 10_000, "pair.receive");
+  t.true(sameFrames(got, [Buffer.from("over"), Buffer.alloc(70_000, 1)]));
+  await pair.send("back");
+  t.deepEqual(utf8((await host.waitMessages(1))[0]!), ["back"]);
 });
 
 test("zeromq.js PUSH → engine ROUTER is refused as incompatible, with a reason", async (t) => {
