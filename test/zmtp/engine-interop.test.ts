@@ -158,6 +158,20 @@ test("engine PAIR ↔ zeromq.js PAIR over ipc:// (a unix domain socket)", async 
   t.deepEqual(utf8((await host.waitMessages(1))[0]!), ["back"]);
 });
 
+test("engine close() right after a 10 MB burst: zeromq.js receives every message", async (t) => {
+  const pull = owned(t, new zmq.Pull({ linger: 0, receiveHighWaterMark: 10 }));
+  const { engine, host } = await engineTo(t, pull, { socketType: "PUSH" });
+  await host.waitHandshake();
+  const body = Buffer.alloc(50_000, 0x33);
+  for (let i = 0; i < 200; i++) engine.send([Buffer.from(String(i)), body]);
+  engine.close();
+  for (let i = 0; i < 200; i++) {
+    const [seq, b] = await within(pull.receive(), 10_000, `message ${i}`);
+    if (seq?.toString() !== String(i) || !b?.equals(body)) return t.fail(`bad message at ${i}`);
+  }
+  t.like(await host.waitClosed(), { kind: "local" });
+});
+
 test("zeromq.js PUSH → engine ROUTER is refused as incompatible, with a reason", async (t) => {
   const push = owned(t, new zmq.Push({ linger: 0 }));
   const { host } = await engineFor(t, push, { socketType: "ROUTER" });

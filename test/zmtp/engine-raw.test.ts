@@ -4,6 +4,7 @@
  * subscriptions for 3.0 and 3.1 peers, heartbeats, pause/resume, graceful close, backpressure.
  */
 import test from "ava";
+import net from "node:net";
 import { commands, encoder, greeting, hex } from "./internals.js";
 import { delay, dial, enginePair, listen, RawPeer, sameFrames, startEngine, within } from "./helpers.js";
 
@@ -316,6 +317,27 @@ test("engine ↔ engine: close() flushes what was sent, then the peer sees peer-
   t.like(await client.host.waitClosed(), { kind: "local" });
   await delay(10);
   t.is(client.host.closeCalls, 1);
+});
+
+test("close() against a half-open peer that never closes destroys the stream after closeTimeout", async (t) => {
+  const { port, accepted } = await listen(t);
+  const client = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+  client.on("error", () => {});
+  t.teardown(() => client.destroy());
+  const raw = new RawPeer(client);
+  const serverSide = await accepted();
+  const serverClosed = new Promise<void>((resolve) => serverSide.once("close", () => resolve()));
+  const { engine, host } = startEngine(t, serverSide, { socketType: "PAIR", asServer: true, closeTimeout: 150 });
+  raw.handshake("PAIR");
+  await host.waitHandshake();
+  engine.send([Buffer.from("last words")]);
+  const start = Date.now();
+  engine.close();
+  t.like(await host.waitClosed(), { kind: "local", handshakeDone: true });
+  await within(serverClosed, 5000, "the engine to drop the half-open connection");
+  t.true(Date.now() - start >= 100);
+  await raw.readHandshake();
+  t.deepEqual(await raw.readFrame(), { flags: 0, body: Buffer.from("last words") });
 });
 
 test("engine ↔ engine: a peer closing mid-message is reported with the partial message dropped", async (t) => {
