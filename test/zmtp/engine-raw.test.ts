@@ -4,8 +4,9 @@
  * subscriptions for 3.0 and 3.1 peers, heartbeats, pause/resume, graceful close, backpressure.
  */
 import test from "ava";
+import net from "node:net";
 import { commands, encoder, greeting, hex } from "./internals.js";
-import { delay, dial, enginePair, listen, RawPeer, startEngine, within } from "./helpers.js";
+import { delay, dial, enginePair, listen, RawPeer, sameFrames, startEngine, within } from "./helpers.js";
 
 const { encodeCommandFrame, encodeMessage } = encoder;
 const { encodeReady, encodePing, encodeCommand, encodeError, encodeSubscribe, encodeCancel, parseCommand } = commands;
@@ -96,7 +97,8 @@ test("a stalled handshake times out after handshakeInterval", async (t) => {
   raw.write(greeting.encodeGreeting());
   const r = await host.waitClosed();
   t.like(r, { kind: "handshake-failed", cause: "timeout" });
-  t.regex(r.detail, /150 ms.*NULL handshake/);
+  // Normally stuck in the NULL handshake; on a loaded machine the greeting may not even have been read.
+  t.regex(r.detail, /within 150 ms, stuck in the (NULL handshake|greeting \(\d+ of 64 bytes received\))$/);
 });
 
 const hostileHandshakes: [string, Buffer, string, RegExp][] = [
@@ -245,7 +247,7 @@ test("engine ↔ engine: DEALER/ROUTER handshake, identities, multipart with emp
   const frames = [Buffer.alloc(0), Buffer.alloc(255, 1), Buffer.alloc(256, 2), Buffer.alloc(0), Buffer.alloc(1 << 20, 3)];
   client.engine.send(frames);
   server.engine.send([Buffer.from("back")]);
-  t.deepEqual((await server.host.waitMessages(1))[0], frames);
+  t.true(sameFrames((await server.host.waitMessages(1))[0], frames));
   t.deepEqual((await client.host.waitMessages(1))[0], [Buffer.from("back")]);
 });
 
@@ -315,6 +317,27 @@ test("engine ↔ engine: close() flushes what was sent, then the peer sees peer-
   t.like(await client.host.waitClosed(), { kind: "local" });
   await delay(10);
   t.is(client.host.closeCalls, 1);
+});
+
+test("close() against a half-open peer that never closes destroys the stream after closeTimeout", async (t) => {
+  const { port, accepted } = await listen(t);
+  const client = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+  client.on("error", () => {});
+  t.teardown(() => client.destroy());
+  const raw = new RawPeer(client);
+  const serverSide = await accepted();
+  const serverClosed = new Promise<void>((resolve) => serverSide.once("close", () => resolve()));
+  const { engine, host } = startEngine(t, serverSide, { socketType: "PAIR", asServer: true, closeTimeout: 150 });
+  raw.handshake("PAIR");
+  await host.waitHandshake();
+  engine.send([Buffer.from("last words")]);
+  const start = Date.now();
+  engine.close();
+  t.like(await host.waitClosed(), { kind: "local", handshakeDone: true });
+  await within(serverClosed, 5000, "the engine to drop the half-open connection");
+  t.true(Date.now() - start >= 100);
+  await raw.readHandshake();
+  t.deepEqual(await raw.readFrame(), { flags: 0, body: Buffer.from("last words") });
 });
 
 test("engine ↔ engine: a peer closing mid-message is reported with the partial message dropped", async (t) => {

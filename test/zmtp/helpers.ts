@@ -40,6 +40,14 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   ]);
 }
 
+/**
+ * Frame-list equality by bytes. ava's deepEqual renders Buffers through concordance, which takes
+ * long enough on 1 MiB frames to stall the event loop (and so every heartbeat in the process).
+ */
+export function sameFrames(a: readonly Buffer[] | undefined, b: readonly Buffer[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((f, i) => f.equals(b[i]!));
+}
+
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -132,11 +132,6 @@ export class Encoder {
     this.#body(body);
   }
 
-  /** Appends bytes verbatim (the greeting, which is not a frame). */
-  raw(bytes: Buffer): void {
-    this.#body(bytes);
-  }
-
   /** Everything pending, in order, as few Buffers as possible; resets the pending count. */
   take(): Buffer[] {
     this.#seal();

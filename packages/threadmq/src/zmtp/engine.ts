@@ -142,11 +142,9 @@ function optionalMs(name: string, value: number | undefined, fallback: number, m
   return Math.floor(value);
 }
 
-function unrefTimer(ms: number, fn: () => void): NodeJS.Timeout {
-  const t = setTimeout(fn, ms);
-  t.unref();
-  return t;
-}
+/** handshake: handshakeInterval; ping: next PING; pong: heartbeatTimeout after our PING;
+ *  ttl: the peer's PING ttl; close: graceful-close deadline. */
+type TimerName = "handshake" | "ping" | "pong" | "ttl" | "close";
 
 export class ZmtpEngine {
   readonly #stream: Duplex;
@@ -176,11 +174,7 @@ export class ZmtpEngine {
   #pumping = false;
   #inboundChunks = 0; // liveness counter for heartbeat deadlines
 
-  #handshakeTimer: NodeJS.Timeout | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #pongTimer: NodeJS.Timeout | undefined; // heartbeatTimeout after our PING
-  #ttlTimer: NodeJS.Timeout | undefined; // the peer's PING ttl
-  #closeTimer: NodeJS.Timeout | undefined;
+  readonly #timers = new Map<TimerName, NodeJS.Timeout>();
 
   constructor(stream: Duplex, options: EngineOptions, host: EngineHost) {
     if (!isZmtpSocketType(options.socketType)) {
@@ -227,8 +221,7 @@ export class ZmtpEngine {
     // as-server stays 0 for NULL; libzmq never reads it anyway.
     stream.write(encodeGreeting({ mechanism: this.#mechanism.name, asServer: this.#mechanism.name !== "NULL" && options.asServer }));
     if (handshakeInterval > 0) {
-      this.#handshakeTimer = unrefTimer(handshakeInterval, () => {
-        this.#handshakeTimer = undefined;
+      this.#arm("handshake", handshakeInterval, () => {
         const where = this.#state === "greeting" ? `greeting (${this.#greeting.received} of ${GREETING_SIZE} bytes received)` : `${this.#mechanism.name} handshake`;
         this.#fail({ kind: "handshake-failed", handshakeDone: false, cause: "timeout", detail: `handshake not completed within ${handshakeInterval} ms, stuck in the ${where}` });
       });
@@ -379,7 +372,7 @@ export class ZmtpEngine {
     } else {
       const greeting = this.#peerGreeting!;
       this.#peer = { ...step.peer, major: greeting.major, minor: greeting.minor, mechanism: greeting.mechanism };
-      this.#clearTimer("handshake");
+      this.#disarm("handshake");
       this.#state = "ready";
       // RFC 37 / §5.3: SUBSCRIBE/CANCEL commands exist from 3.1 on; a 3.0 peer gets 0x01/0x00 frames.
       this.#encoder.subscriptionCommands = isSubscriberType(this.#socketType) && (greeting.major > 3 || greeting.minor >= 1);
@@ -389,7 +382,7 @@ export class ZmtpEngine {
       this.#host.handshakeDone(this.#peer);
       if (this.#state !== "ready") return; // the host closed us from handshakeDone
       this.#flush();
-      if (this.#heartbeatInterval > 0) this.#pingTimer = unrefTimer(this.#heartbeatInterval, this.#sendPing);
+      if (this.#heartbeatInterval > 0) this.#arm("ping", this.#heartbeatInterval, this.#sendPing);
     }
   }
 
@@ -401,8 +394,7 @@ export class ZmtpEngine {
         this.#encoder.command(encodePong(command.context));
         this.#scheduleFlush();
         if (command.ttl > 0) {
-          this.#clearTimer("ttl");
-          this.#ttlTimer = unrefTimer(command.ttl * 100, () => this.#deadline("ttl", `peer PING ttl of ${command.ttl * 100} ms expired without traffic`));
+          this.#arm("ttl", command.ttl * 100, () => this.#deadline("ttl", `peer PING ttl of ${command.ttl * 100} ms expired without traffic`));
         }
         return;
       case "subscribe":
@@ -433,7 +425,10 @@ export class ZmtpEngine {
 
   readonly #onEnd = (): void => {
     if (this.#state === "closed") {
-      this.#stream.destroy();
+      // The peer answered our graceful close: finish handing our tail to the kernel, then go.
+      const stream = this.#stream;
+      if (stream.writableFinished) stream.destroy();
+      else stream.once("finish", () => stream.destroy());
       return;
     }
     this.#inputEnded = true;
@@ -458,7 +453,7 @@ export class ZmtpEngine {
   };
 
   readonly #onClose = (): void => {
-    this.#clearTimer("close");
+    this.#disarm("close");
     if (this.#state === "closed") return;
     this.#terminate({ kind: "peer-closed", handshakeDone: this.#peer !== undefined, detail: "the stream closed" }, "abort");
   };
@@ -505,27 +500,25 @@ export class ZmtpEngine {
   // ---- heartbeats ---------------------------------------------------------------------------
 
   readonly #sendPing = (): void => {
-    this.#pingTimer = undefined;
     if (this.#state !== "ready") return;
     this.#encoder.command(encodePing(this.#heartbeatTtl / 100));
     this.#flush();
-    if (this.#pongTimer === undefined && this.#heartbeatTimeout > 0) {
-      this.#pongTimer = unrefTimer(this.#heartbeatTimeout, () =>
+    // libzmq arms the timeout only if none is pending: missing PONGs don't push the deadline out.
+    if (!this.#timers.has("pong") && this.#heartbeatTimeout > 0) {
+      this.#arm("pong", this.#heartbeatTimeout, () =>
         this.#deadline("pong", `no traffic from the peer within heartbeatTimeout ${this.#heartbeatTimeout} ms after our PING`),
       );
     }
-    this.#pingTimer = unrefTimer(this.#heartbeatInterval, this.#sendPing);
+    this.#arm("ping", this.#heartbeatInterval, this.#sendPing);
   };
 
   /** Any inbound byte proves the peer alive (libzmq: any frame). */
   #heardFromPeer(): void {
-    this.#clearTimer("pong");
-    this.#clearTimer("ttl");
+    this.#disarm("pong");
+    this.#disarm("ttl");
   }
 
   #deadline(which: "pong" | "ttl", detail: string): void {
-    if (which === "pong") this.#pongTimer = undefined;
-    else this.#ttlTimer = undefined;
     if (this.#state !== "ready") return;
     // Timers run before I/O in each loop turn: after a long synchronous stall the peer's bytes may
     // be waiting in the kernel while this fires. Decide only after one more poll phase.
@@ -540,40 +533,29 @@ export class ZmtpEngine {
     if (this.#inputPaused) {
       // We stopped reading, so silence proves nothing; look again one period later.
       const ms = which === "pong" ? this.#heartbeatTimeout : Math.max(this.#heartbeatInterval, 100);
-      this.#clearTimer(which);
-      const t = unrefTimer(ms, () => this.#deadline(which, detail));
-      if (which === "pong") this.#pongTimer = t;
-      else this.#ttlTimer = t;
+      this.#arm(which, ms, () => this.#deadline(which, detail));
       return;
     }
     this.#fail({ kind: "heartbeat-timeout", handshakeDone: true, detail });
   }
 
-  #clearTimer(which: "handshake" | "ping" | "pong" | "ttl" | "close"): void {
-    let t: NodeJS.Timeout | undefined;
-    switch (which) {
-      case "handshake":
-        t = this.#handshakeTimer;
-        this.#handshakeTimer = undefined;
-        break;
-      case "ping":
-        t = this.#pingTimer;
-        this.#pingTimer = undefined;
-        break;
-      case "pong":
-        t = this.#pongTimer;
-        this.#pongTimer = undefined;
-        break;
-      case "ttl":
-        t = this.#ttlTimer;
-        this.#ttlTimer = undefined;
-        break;
-      case "close":
-        t = this.#closeTimer;
-        this.#closeTimer = undefined;
-        break;
+  /** (Re)starts a named, unref'd timer; it forgets itself when it fires. */
+  #arm(name: TimerName, ms: number, fn: () => void): void {
+    this.#disarm(name);
+    const t = setTimeout(() => {
+      this.#timers.delete(name);
+      fn();
+    }, ms);
+    t.unref();
+    this.#timers.set(name, t);
+  }
+
+  #disarm(name: TimerName): void {
+    const t = this.#timers.get(name);
+    if (t !== undefined) {
+      clearTimeout(t);
+      this.#timers.delete(name);
     }
-    if (t !== undefined) clearTimeout(t);
   }
 
   // ---- closing ------------------------------------------------------------------------------
@@ -586,10 +568,8 @@ export class ZmtpEngine {
   #terminate(reason: EngineCloseReason, mode: "graceful" | "abort"): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    this.#clearTimer("handshake");
-    this.#clearTimer("ping");
-    this.#clearTimer("pong");
-    this.#clearTimer("ttl");
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
     this.#preQueue = [];
     this.#preQueueBytes = 0;
     const stream = this.#stream;
@@ -599,10 +579,7 @@ export class ZmtpEngine {
       // Keep reading (and discarding) so the peer's FIN is seen; closing with unread input would
       // make the kernel send RST, which can destroy our own unsent tail.
       if (this.#inputPaused) stream.resume();
-      this.#closeTimer = unrefTimer(this.#closeTimeout, () => {
-        this.#closeTimer = undefined;
-        stream.destroy();
-      });
+      this.#arm("close", this.#closeTimeout, () => stream.destroy());
     } else {
       this.#encoder.take();
       stream.destroy();
