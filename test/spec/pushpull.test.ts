@@ -61,6 +61,8 @@ for (const transport of transports) {
   });
 
   // Disabled upstream in libzmq; our design destroys a pipe's queues with the connection.
+  // linger 0 (as in every libzmq test teardown): disconnect drops unsent output at once
+  // (reference §3.5); with a longer linger the peer may still read it.
   test(`destroy_queue_on_disconnect: PUSH/PULL queues go with the connection (${transport})`, async (t) => {
     const h = harness(t);
     const push = h.socket("PUSH", { sendHighWaterMark: 1 });
