@@ -48,6 +48,13 @@ test("an unknown option name: EINVAL naming the option", (t) => {
   throwsZmq(t, () => h.ctx.socket("PUSH", loose({ sndhwm: 5 })), "EINVAL", /sndhwm/);
 });
 
+// (The option types currently accept these names; see the note in types/socket-types.ts.)
+test("read-only socket state given as a constructor option: EINVAL", (t) => {
+  const h = harness(t);
+  throwsZmq(t, () => h.ctx.socket("PUSH", loose({ closed: true })), "EINVAL", /closed/);
+  throwsZmq(t, () => h.ctx.socket("PUSH", loose({ lastEndpoint: "inproc://x" })), "EINVAL", /lastEndpoint/);
+});
+
 test("an option that does not apply to the socket type: EINVAL, at construction and as a property", (t) => {
   const h = harness(t);
   throwsZmq(t, () => h.ctx.socket("PUSH", loose({ mandatory: true })), "EINVAL", /mandatory.*PUSH|PUSH.*mandatory/);
