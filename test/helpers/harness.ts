@@ -155,6 +155,14 @@ export async function timed<T>(promise: Promise<T>): Promise<{ ms: number; value
   }
 }
 
+/**
+ * Asserts that a call that timed out waited about `expected` ms: not noticeably less, and
+ * not without end (the upper bound is loose: other tests share the CPU and event loop).
+ */
+export function assertWaited(t: ExecutionContext, ms: number, expected: number): void {
+  t.true(ms >= expected * 0.8 && ms < expected + 3000, `waited ${ms.toFixed(0)} ms, expected about ${expected} ms`);
+}
+
 /** A promise with its resolve function outside, for signalling between async parts of a test. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;

@@ -179,6 +179,24 @@ for (const transport of transports) {
     t.deepEqual(got.sort(), ["A from 0", "A from 1", "A from 2"], "SUB fair-queues from all its publishers");
   });
 
+  test(`XPUB verboser: a SUB that goes away has every topic it held passed up, shared or not (${transport})`, async (t) => {
+    const h = harness(t);
+    const xpub = h.socket("XPUB", { verboser: true });
+    const ep = await bindEndpoint(xpub, transport);
+    const [s1, s2, s3] = [h.socket("SUB"), h.socket("SUB"), h.socket("SUB")];
+    await connectPeers(transport, xpub, ep, [s1, s2, s3]);
+    s1.subscribe("A", "B");
+    s2.subscribe("A");
+    s3.subscribe("B");
+    for (let i = 0; i < 4; i++) await xpub.receive();
+    await expectNoUpstream(t, xpub, transport);
+
+    s1.close();
+    const got = [await xpub.receive(), await xpub.receive()].map((msg) => msg[0]!.toString("latin1"));
+    t.deepEqual(got.sort(), ["\0A", "\0B"]);
+    await expectNoUpstream(t, xpub, transport, "one cancel per topic");
+  });
+
   // Port of test_xpub_verbose.cpp: test_xpub_verbose_one_sub.
   test(`xpub_verbose_one_sub: duplicates filtered unless verbose (${transport})`, async (t) => {
     const h = harness(t);

@@ -3,8 +3,8 @@
  * including the cases libzmq disables upstream.
  */
 import test from "ava";
-import { harness, recv, strs, throwsZmq, timed, tryRecv } from "../helpers/harness.js";
-import { bindEndpoint, connectPeers, expectEvent, settle, tick, transports } from "../helpers/transports.js";
+import { assertWaited, harness, recv, strs, throwsZmq, timed, tryRecv } from "../helpers/harness.js";
+import { bindEndpoint, connectPeers, expectEvent, freshEndpoint, networkTransports, settle, tick, transports } from "../helpers/transports.js";
 
 const SERVICES = 5;
 
@@ -56,8 +56,7 @@ for (const transport of transports) {
     t.false(push.trySend("x"), "DONTWAIT send with no peers would block");
     const { ms, error } = await timed(push.send("x"));
     t.like(error, { code: "EAGAIN" });
-    t.true(ms >= 200, `send waited ${ms.toFixed(0)} ms, expected about 250`);
-    t.true(ms < 2000, `send waited ${ms.toFixed(0)} ms, expected about 250`);
+    assertWaited(t, ms, 250);
   });
 
   // Disabled upstream in libzmq; our design destroys a pipe's queues with the connection.
@@ -105,16 +104,17 @@ for (const transport of transports) {
 
       const len = 16 * 1024 * 1024;
       // Normal case: exercise the queues.
-      await push.send(["0", "0", Buffer.alloc(len, "a")]);
+      const [a, b, c, d] = ["a", "b", "c", "d"].map((fill) => Buffer.alloc(len, fill)) as [Buffer, Buffer, Buffer, Buffer];
+      await push.send(["0", "0", a]);
       const zero = await pull.receive();
       t.deepEqual(strs(zero.slice(0, 2)), ["0", "0"]);
       t.is(zero.length, 3);
       t.is(zero[2]!.length, len);
-      t.true(zero[2]!.every((b) => b === 0x61));
+      t.true(zero[2]!.equals(a));
 
       // Fill the HWMs of sender and receiver, one message each.
       await push.send("1");
-      await push.send(["2", "2", Buffer.alloc(len, "b")]);
+      await push.send(["2", "2", b]);
 
       const gone = expectEvent(push, "disconnect");
       pull.disconnect(ep);
@@ -122,11 +122,11 @@ for (const transport of transports) {
 
       // Reconnect and immediately push a large message.
       await connectPeers(transport, push, ep, [pull]);
-      const three = ["3", "3", Buffer.alloc(len, "c"), "3b"];
+      const three = ["3", "3", c, "3b"];
       if (mode === "block") await push.send(three);
       else push.trySend(three); // may be refused (EAGAIN) over a network; then only "5" arrives
       await settle(transport);
-      await push.send(["5", "5", Buffer.alloc(len, "d")]);
+      await push.send(["5", "5", d]);
 
       let msg = await pull.receive();
       const head = msg[0]!.toString();
@@ -135,13 +135,13 @@ for (const transport of transports) {
         t.is(msg.length, 4);
         t.deepEqual(strs([msg[0]!, msg[1]!, msg[3]!]), ["3", "3", "3b"]);
         t.is(msg[2]!.length, len);
-        t.true(msg[2]!.every((b) => b === 0x63));
+        t.true(msg[2]!.equals(c));
         msg = await pull.receive();
       }
       t.is(msg.length, 3);
       t.deepEqual(strs(msg.slice(0, 2)), ["5", "5"]);
       t.is(msg[2]!.length, len);
-      t.true(msg[2]!.every((b) => b === 0x64));
+      t.true(msg[2]!.equals(d));
       await tick();
       t.is(pull.tryReceive(), undefined);
     });
@@ -171,4 +171,62 @@ for (const transport of transports) {
     throwsZmq(t, () => (pull as unknown as { trySend(m: string): unknown }).trySend("x"), "ENOTSUP", /PULL/);
     t.is(tryRecv(pull), undefined);
   });
+
+  test(`PUSH round robin skips a full peer and blocks only when every peer is full (${transport})`, async (t) => {
+    const h = harness(t);
+    const push = h.socket("PUSH", { sendHighWaterMark: 1 });
+    const ep = await bindEndpoint(push, transport);
+    const stuck = h.socket("PULL", { receiveHighWaterMark: 1 });
+    const live = [h.socket("PULL"), h.socket("PULL")];
+    await connectPeers(transport, push, ep, [stuck, ...live]);
+
+    // 30 sends: the stuck peer takes what fits its pipe, the others take the rest.
+    for (let i = 0; i < 30; i++) t.true(push.trySend(`m${i}`), `send ${i} found a peer with room`);
+    await settle(transport);
+    let stuckCount = 0;
+    while (stuck.tryReceive() !== undefined) stuckCount++;
+    if (transport === "inproc") t.is(stuckCount, 2, "the stuck peer got exactly what fits (1 + 1)");
+    let liveCount = 0;
+    for (const pull of live) while (pull.tryReceive() !== undefined) liveCount++;
+    t.is(stuckCount + liveCount, 30, "nothing lost, nothing blocked while some peer had room");
+  });
+
+  // LIBRARY BUG (kept failing on purpose): the `conflate` option (ZMQ_CONFLATE) is accepted
+  // and stored but nothing implements it (no code outside options/ reads it), so the
+  // queue keeps every message. Port of libzmq test_conflate.cpp: after 20 sends a
+  // conflating PULL must receive only the last one. Expected ["19"] then nothing;
+  // actual ["0"].
+  test.failing(`conflate: a conflating PULL keeps only the newest message (${transport})`, async (t) => {
+    const h = harness(t);
+    const pull = h.socket("PULL", { conflate: true });
+    const ep = await bindEndpoint(pull, transport);
+    const push = h.socket("PUSH");
+    await connectPeers(transport, pull, ep, [push]);
+    for (let i = 0; i < 20; i++) await push.send(String(i));
+    await settle(transport);
+    t.deepEqual(await recv(pull), ["19"]);
+    await settle(transport);
+    t.is(pull.tryReceive(), undefined);
+  });
+}
+
+// Port of libzmq test_immediate.cpp: IMMEDIATE applies to connect-side tcp/ipc pipes only
+// (reference §4: not to inproc), so these run once a network transport exists.
+for (const transport of networkTransports) {
+  for (const immediate of [false, true]) {
+    test(`immediate ${immediate}: PUSH connected to a dead and a live endpoint delivers ${immediate ? "all 10" : "only half"} (${transport})`, async (t) => {
+      const h = harness(t);
+      const live = h.socket("PULL");
+      const liveEp = await bindEndpoint(live, transport);
+      const deadEp = await freshEndpoint(transport);
+      const push = h.socket("PUSH", { immediate, sendTimeout: 1000 });
+      push.connect(deadEp);
+      await connectPeers(transport, live, liveEp, [push]);
+      for (let i = 0; i < 10; i++) await push.send(`m${i}`);
+      await settle(transport);
+      let received = 0;
+      while (live.tryReceive() !== undefined) received++;
+      t.is(received, immediate ? 10 : 5);
+    });
+  }
 }
