@@ -142,7 +142,7 @@ for (const [what, endpoint, code, message] of badEndpoints) {
 // endpoint rejects the returned promise instead of throwing. Expected: bind(bad) throws a
 // ZmqError synchronously (as connect(bad) does); actual: it returns a rejected promise
 // (ava: "Function returned a promise"). The first case, "foo://x", already fails.
-test.failing("bind to a bad endpoint: the ZmqError is thrown synchronously, as design.md requires", (t) => {
+test("bind to a bad endpoint: the ZmqError is thrown synchronously, as design.md requires", (t) => {
   const h = harness(t);
   const sock = h.socket("DEALER");
   for (const [, endpoint, code, message] of badEndpoints) throwsZmq(t, () => sock.bind(loose(endpoint)), code, message);
@@ -177,7 +177,7 @@ test("unbind of an endpoint never bound: fails with ENOENT naming the endpoint",
 // LIBRARY DEVIATION (kept failing on purpose): unbind() is `async`, so unbinding a
 // never-bound endpoint rejects the returned promise with ENOENT instead of throwing it
 // synchronously as the brief asks for bad inputs (disconnect() does throw synchronously).
-test.failing("unbind of an endpoint never bound: ENOENT thrown synchronously", (t) => {
+test("unbind of an endpoint never bound: ENOENT thrown synchronously", (t) => {
   const h = harness(t);
   throwsZmq(t, () => h.socket("DEALER").unbind(`inproc://${uniqueName()}`), "ENOENT", /not bound/);
 });

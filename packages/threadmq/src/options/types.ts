@@ -1,3 +1,5 @@
+import type { OptionName } from "./descriptors.js";
+
 /**
  * Compile-time view of the option table: what each socket class exposes as
  * properties and accepts in `ctx.socket(type, options)`.
@@ -96,9 +98,7 @@ export interface XPublisherOptions extends NoDropOption {
   verboser: boolean;
 }
 
-/** Options accepted at construction for a socket whose properties are `P`. */
+/** Options accepted at construction for a socket whose properties are `P`: its options, nothing else. */
 export type SocketOptions<P> = Partial<{
-  [K in keyof P as P[K] extends (...args: never[]) => unknown ? never : K]: K extends "routingId"
-    ? string | Buffer
-    : P[K];
+  [K in keyof P & OptionName]: K extends "routingId" ? string | Buffer : P[K];
 }>;

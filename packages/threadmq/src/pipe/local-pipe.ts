@@ -115,14 +115,13 @@ export class LocalPipe implements Pipe {
 
   checkWrite(): boolean {
     if (this.#closed || this.#out.readerClosed) return false;
-    return this.#out.queue.length < this.#out.capacity;
+    if (this.#out.queue.length < this.#out.capacity) return true;
+    this.#writeArmed = true;
+    return false;
   }
 
   write(msg: Buffer[]): boolean {
-    if (!this.checkWrite()) {
-      if (!this.#closed && !this.#out.readerClosed) this.#writeArmed = true;
-      return false;
-    }
+    if (!this.checkWrite()) return false;
     this.#out.queue.push(msg);
     return true;
   }

@@ -35,7 +35,7 @@ export interface Pipe {
   setSink(sink: PipeSink): void;
   /** Takes the next whole message, or undefined (then `readActivated` follows later). */
   read(): Buffer[] | undefined;
-  /** True when `write` would accept a message now. */
+  /** True when `write` would accept a message now; a false arms `writeActivated` as `write` does. */
   checkWrite(): boolean;
   /** Queues a whole message; false at capacity (then `writeActivated` follows later). */
   write(msg: Buffer[]): boolean;

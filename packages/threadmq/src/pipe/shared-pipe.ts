@@ -292,7 +292,14 @@ export class SharedPipe implements Pipe {
   }
 
   checkWrite(): boolean {
-    return !this.closing && !this.peerGone() && this.hasCapacity();
+    if (this.closing || this.peerGone()) return false;
+    if (this.hasCapacity()) return true;
+    // As write(): a "no" arms writeActivated, so a caller that only asked can wait for room.
+    this.writeArmed = true;
+    this.updateWriterWait();
+    if (!this.hasCapacity()) return false;
+    this.writeArmed = false;
+    return true;
   }
 
   /**

@@ -12,6 +12,11 @@ export class Subscriptions {
     return this.#counts.size + (this.#everything > 0 ? 1 : 0);
   }
 
+  /** True if `topic` itself (not a prefix of it) is held. */
+  has(topic: Buffer): boolean {
+    return topic.length === 0 ? this.#everything > 0 : this.#counts.has(topic.toString("latin1"));
+  }
+
   /** Adds one reference; true if the topic is new. */
   add(topic: Buffer): boolean {
     if (topic.length === 0) return this.#everything++ === 0;

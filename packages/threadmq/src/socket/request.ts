@@ -45,6 +45,8 @@ export class Request extends SocketBase {
     if (this.#awaitingReply && this.option("relaxed") !== true) {
       throw new ZmqError("EFSM", "REQ socket cannot send twice without a reply; receive the reply first (or set relaxed)");
     }
+    // libzmq: replies still queued from earlier requests can never be the answer to this one.
+    for (let stale = this.#fq.recv(); stale; stale = this.#fq.recv()) this.countDiscarded();
     let frames: Message;
     let idFrame: Buffer | undefined;
     if (this.option("correlate") === true) {

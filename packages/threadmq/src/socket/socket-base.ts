@@ -247,9 +247,13 @@ export abstract class SocketBase implements PipeSink, SocketCore {
    * Binds to an endpoint (`inproc://name`, `tcp://host:port`, `tcp://*:0`, `ipc:///path`).
    * Resolves once listening; `lastEndpoint` then tells the resolved address.
    */
-  async bind(endpoint: string): Promise<void> {
+  bind(endpoint: string): Promise<void> {
     this.#checkUsable();
-    const parsed = parseEndpoint(endpoint);
+    // Argument errors throw here, synchronously; conditions of the moment (EADDRINUSE) reject.
+    return this.#bind(endpoint, parseEndpoint(endpoint));
+  }
+
+  async #bind(endpoint: string, parsed: ReturnType<typeof parseEndpoint>): Promise<void> {
     const handle = await this.#context.transport(parsed.scheme).bind(this, parsed);
     if (this.#closed) {
       handle.close();
@@ -276,9 +280,10 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   }
 
   /** Stops listening on an endpoint given to `bind` (or its resolved `lastEndpoint`) and ends its connections. */
-  async unbind(endpoint: string): Promise<void> {
+  unbind(endpoint: string): Promise<void> {
     this.#checkUsable();
     this.#dropBinding("bind", endpoint);
+    return RESOLVED;
   }
 
   /** Ends a connection made by `connect`. */

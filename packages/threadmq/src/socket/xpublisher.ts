@@ -61,13 +61,16 @@ export abstract class PublisherCore extends SocketBase {
         this.#passUp(msg);
         continue;
       }
+      // Per subscriber a topic is held or not (libzmq's mtrie): a repeat changes nothing and
+      // one cancel drops it; the subscriber itself counts its own references.
       if (sub.kind === SUBSCRIBE) {
-        subscriptions.add(sub.topic);
-        const first = this.#everyone.add(sub.topic);
+        const first = !subscriptions.has(sub.topic) && subscriptions.add(sub.topic) && this.#everyone.add(sub.topic);
         if (first || this.option("verbose") === true || this.option("verboser") === true) this.#passUp(msg);
       } else if (subscriptions.remove(sub.topic) >= 0) {
         const last = this.#everyone.remove(sub.topic) === 0;
         if (last || this.option("verboser") === true) this.#passUp(msg);
+      } else if (this.option("verboser") === true) {
+        this.#passUp(msg);
       }
     }
   }
@@ -77,6 +80,9 @@ export abstract class PublisherCore extends SocketBase {
   }
 
   protected override xSend(msg: Message): boolean {
+    // As libzmq processes pending commands on every send: subscriptions that have arrived
+    // take effect before this message is matched, even if their wake-up has not run yet.
+    for (const pipe of this.#dist.pipes) this.#drain(pipe);
     const first = msg[0]!;
     const select = (pipe: Pipe) => this.#subscriptionsOf.get(pipe)?.matches(first) === true;
     if (this.option("noDrop") === true && !this.#dist.allHaveRoom(select)) return false;
