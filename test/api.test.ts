@@ -60,6 +60,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(pull), ["d"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`pending sends at the HWM complete in call order; trySend does not overtake them (${transport})`, async (t) => {
     const h = harness(t);
     const pull = h.socket("PULL", { receiveHighWaterMark: 1 });

@@ -214,6 +214,9 @@ test("sending something that is not a message: EINVAL, thrown synchronously", (t
 });
 
 for (const transport of transports) {
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`nothing already queued is lost after bad calls (${transport})`, async (t) => {
     const h = harness(t);
     const pull = h.socket("PULL", { receiveHighWaterMark: 1 });

@@ -13,7 +13,7 @@ import type { MonitorEvent, MonitorEventType, Socket } from "threadmq";
 export type TransportName = "inproc" | "tcp" | "ipc";
 
 /** The transports every pattern test runs over. Extend with "tcp", "ipc" once they exist. */
-export const transports: readonly TransportName[] = ["inproc"];
+export const transports: readonly TransportName[] = ["inproc", "tcp", "ipc"];
 
 /** Transports with real connections (handshakes, asynchronous delivery). */
 export const networkTransports: readonly TransportName[] = transports.filter((tr) => tr !== "inproc");

@@ -52,7 +52,9 @@ for (const transport of transports) {
     await pull.unbind(ep1);
     await gone();
     await settle(transport);
-    t.false(p1.trySend("to the unbound endpoint"));
+    // Over inproc the connector's pipe ends with the bind; a tcp/ipc connector keeps its pipe
+    // and reconnects (libzmq), so there the message would wait in it.
+    if (transport === "inproc") t.false(p1.trySend("to the unbound endpoint"));
     await p2.send("still bound");
     t.deepEqual(await recv(pull), ["still bound"]);
   });

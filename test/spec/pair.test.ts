@@ -66,6 +66,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(c), ["to c"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`PAIR blocks at its high-water mark and resumes in order when the peer reads (${transport})`, async (t) => {
     const h = harness(t);
     const a = h.socket("PAIR", { sendHighWaterMark: 1 });

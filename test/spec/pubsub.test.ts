@@ -383,6 +383,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(xsub), ["data"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`PUB drops messages for a subscriber at its high-water mark and counts them (${transport})`, async (t) => {
     const h = harness(t);
     const pub = h.socket("PUB", { sendHighWaterMark: 1 });
@@ -403,6 +406,8 @@ for (const transport of transports) {
     t.is(pub.stats.messagesSent, 5);
   });
 
+  // Exact capacities hold over inproc only (see above).
+  if (transport === "inproc")
   test(`a slow subscriber at HWM does not hold back the others (${transport})`, async (t) => {
     const h = harness(t);
     const pub = h.socket("PUB", { sendHighWaterMark: 1 });
@@ -482,6 +487,9 @@ for (const transport of transports) {
     t.is(xpub.stats.messagesDropped, 0);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`XPUB noDrop: trySend false at HWM, sendTimeout gives EAGAIN, nothing dropped (${transport})`, async (t) => {
     const h = harness(t);
     const xpub = h.socket("XPUB", { noDrop: true, sendHighWaterMark: 1 });
@@ -511,6 +519,9 @@ for (const transport of transports) {
   // stays pending forever. Expected: after the SUB reads m0 and m1, the pending
   // send("m2") resolves and the SUB receives "m2"; actual: the send never settles and the
   // SUB's third receive times out (EAGAIN).
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`XPUB noDrop: a send waiting at HWM resumes when the subscriber reads (${transport})`, async (t) => {
     const h = harness(t);
     const xpub = h.socket("XPUB", { noDrop: true, sendHighWaterMark: 1 });

@@ -62,6 +62,9 @@ for (const transport of transports) {
   // Disabled upstream in libzmq; our design destroys a pipe's queues with the connection.
   // linger 0 (as in every libzmq test teardown): disconnect drops unsent output at once
   // (reference §3.5); with a longer linger the peer may still read it.
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`destroy_queue_on_disconnect: PUSH/PULL queues go with the connection (${transport})`, async (t) => {
     const h = harness(t);
     const push = h.socket("PUSH", { sendHighWaterMark: 1 });
@@ -172,6 +175,9 @@ for (const transport of transports) {
     t.is(tryRecv(pull), undefined);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`PUSH round robin skips a full peer and blocks only when every peer is full (${transport})`, async (t) => {
     const h = harness(t);
     const push = h.socket("PUSH", { sendHighWaterMark: 1 });

@@ -94,6 +94,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(req), ["world"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`REP never blocks on send: a reply to a full peer is dropped and counted (${transport})`, async (t) => {
     const h = harness(t);
     const rep = h.socket("REP", { sendHighWaterMark: 1 });

@@ -87,6 +87,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(dealer), ["Hello"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`router_mandatory_hwm: a full peer makes a mandatory ROUTER wait (EAGAIN), not drop (${transport})`, async (t) => {
     const h = harness(t);
     const router = h.socket("ROUTER", { mandatory: true, sendHighWaterMark: 1 });
@@ -115,6 +118,9 @@ for (const transport of transports) {
     t.deepEqual(await recv(dealer), ["last"]);
   });
 
+  // Exact capacities hold over inproc only: over tcp/ipc the engine and the kernel
+  // buffer more (libzmq: "HWMs are approximate"); see the tcp bound test instead.
+  if (transport === "inproc")
   test(`default ROUTER drops messages to a full peer and counts them (${transport})`, async (t) => {
     const h = harness(t);
     const router = h.socket("ROUTER", { sendHighWaterMark: 1 });

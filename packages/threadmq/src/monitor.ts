@@ -1,10 +1,13 @@
 /**
  * Monitor events (`sock.events`): what happened to a socket's endpoints and
- * connections, as libzmq's zmq_socket_monitor reports it. Events are buffered only
- * once somebody asked for `events`, and at most `MAX_BUFFERED` of them (oldest
- * dropped), so an unread monitor never grows without bound.
+ * connections, as libzmq's zmq_socket_monitor reports it.
+ *
+ * Events are recorded once somebody asked for `events`, in a log of at most
+ * `MAX_BUFFERED` entries (oldest dropped), so an unread monitor never grows without
+ * bound. Every `for await` over the monitor reads the log with its own cursor, from the
+ * oldest recorded event on, so several readers (a logger and a test, say) each see every
+ * event. Iteration ends after the socket closed and the log is read.
  */
-import { Deque } from "./internal/deque.js";
 import { holdThread, releaseThread } from "./internal/keep-alive.js";
 
 export type MonitorEventType =
@@ -35,54 +38,79 @@ const MAX_BUFFERED = 1000;
 export class Monitor implements AsyncIterable<MonitorEvent> {
   #enabled = false;
   #ended = false;
-  readonly #buffer = new Deque<MonitorEvent>();
-  readonly #waiters = new Deque<(result: IteratorResult<MonitorEvent>) => void>();
+  /** The log: `#log[i]` is event number `#first + i`. */
+  #log: MonitorEvent[] = [];
+  #first = 0;
+  readonly #waiters = new Set<() => void>();
+  /** The cursor of `next()`. */
+  #cursor = 0;
 
   /** @internal */
   emit(event: MonitorEvent): void {
     if (!this.#enabled || this.#ended) return;
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      releaseThread();
-      return waiter({ value: event, done: false });
+    this.#log.push(event);
+    if (this.#log.length > MAX_BUFFERED) {
+      this.#log = this.#log.slice(this.#log.length - MAX_BUFFERED);
+      this.#first += 1;
     }
-    if (this.#buffer.length >= MAX_BUFFERED) this.#buffer.shift();
-    this.#buffer.push(event);
+    this.#wake();
   }
 
-  /** @internal Ends iteration after the buffered events (the socket closed). */
+  /** @internal Ends iteration after the recorded events (the socket closed). */
   end(): void {
     if (this.#ended) return;
     this.emit({ type: "end", address: "" });
     this.#ended = true;
-    for (const waiter of this.#waiters.clear()) {
-      releaseThread();
-      waiter({ value: undefined, done: true });
-    }
+    this.#wake();
   }
 
-  /** @internal Starts buffering: called when the user first reads `events`. */
+  /** @internal Starts recording: called when the user first reads `events`. */
   enable(): this {
     this.#enabled = true;
     return this;
   }
 
-  /** Waits for the next event; resolves `undefined` once the socket closed and all events were read. */
-  async next(): Promise<MonitorEvent | undefined> {
-    const result = await this.#next();
-    return result.done ? undefined : result.value;
+  #wake(): void {
+    for (const wake of [...this.#waiters]) wake();
   }
 
-  #next(): Promise<IteratorResult<MonitorEvent>> {
-    const event = this.#buffer.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
-    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-    // Waiting for an event keeps the thread alive, as a waiting receive does, until close.
-    holdThread();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  /** Event number `position`, waiting for it; undefined once the log ended before it. */
+  async #at(position: number): Promise<{ event: MonitorEvent; position: number } | undefined> {
+    for (;;) {
+      const index = Math.max(position, this.#first) - this.#first;
+      const event = this.#log[index];
+      if (event) return { event, position: this.#first + index + 1 };
+      if (this.#ended) return undefined;
+      // Waiting for an event keeps the thread alive, as a waiting receive does, until close.
+      holdThread();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#waiters.delete(wake);
+          resolve();
+        };
+        this.#waiters.add(wake);
+      }).finally(releaseThread);
+    }
+  }
+
+  /** Waits for the next event of the shared cursor; `undefined` once the socket closed and all were read. */
+  async next(): Promise<MonitorEvent | undefined> {
+    const found = await this.#at(this.#cursor);
+    if (!found) return undefined;
+    this.#cursor = found.position;
+    return found.event;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MonitorEvent> {
-    return { next: () => this.#next() };
+    let position = this.#first;
+    return {
+      next: async () => {
+        const found = await this.#at(position);
+        if (!found) return { value: undefined, done: true };
+        position = found.position;
+        return { value: found.event, done: false };
+      },
+      return: async () => ({ value: undefined, done: true }),
+    };
   }
 }

@@ -590,8 +590,9 @@ export abstract class SocketBase implements PipeSink, SocketCore {
 
 export interface SocketBase extends CommonOptions {}
 
+/** An endpoint whose address is chosen at bind time: tcp port `*` or 0, `ipc://*`. */
 function isWildcard(endpoint: string): boolean {
-  return /:(\*|0)$/.test(endpoint);
+  return /^tcp:\/\/.*:(\*|0)$/.test(endpoint) || endpoint === "ipc://*";
 }
 
 // ---- capabilities: the public send/receive surface, declared once --------------

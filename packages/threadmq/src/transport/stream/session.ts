@@ -132,7 +132,9 @@ export class Session implements PipeSink, EngineHost {
     const address = this.#origin.address;
     if (reason.kind === "handshake-failed") {
       this.#socket.emit({ type: "handshake-failed", address, reason: reason.detail });
-    } else if (reason.handshakeDone && reason.kind !== "local") {
+    } else if (reason.handshakeDone && reason.kind !== "local" && this.#persistentPipe) {
+      // A pipe that outlives the connection tells nobody else; one that ends with it is
+      // reported by the socket when it ends.
       this.#socket.emit({ type: "disconnect", address, reason: reason.detail });
     }
     if (this.#ended) return;
