@@ -20,7 +20,7 @@
  *
  * Outbound flow (backpressure):
  * - `send(frames)` always accepts the message (the engine never drops) and returns `writable`.
- *   Messages are batched and written once per microtask turn, or once per 'drain' while the
+ *   Messages are batched and written once per event-loop turn, or once per 'drain' while the
  *   stream is congested: one write (writev via cork/uncork) for many messages.
  * - `writable` is false while the stream waits for 'drain' or once the bytes encoded/queued in
  *   the engine reach `writeHighWaterMark`. The host should then stop pulling messages from its
@@ -463,7 +463,10 @@ export class ZmtpEngine {
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    queueMicrotask(() => {
+    // At the end of this event-loop turn, not the next microtask: a sender that awaits each
+    // send yields a microtask per message, and must still get one write for all of them.
+    // In a request/reply exchange the reply still leaves in the same turn it was made.
+    setImmediate(() => {
       this.#flushScheduled = false;
       if (this.#state !== "closed") this.#flush();
     });
