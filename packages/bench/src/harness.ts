@@ -138,21 +138,27 @@ export async function runCase(module: BenchModule, full: BenchCase, options: Ben
       }
     }
 
+    const perRound = c.samplesPerRound ?? 1;
     for (let round = 0; round < options.rounds; round++) {
       const order = rotate(live, round);
       const line: string[] = [];
-      for (const entry of order) {
+      for (let k = 0; k < perRound; k++) for (const entry of order) {
+        if (!live.includes(entry)) continue;
         try {
           const metrics = await withTimeout(entry.session.run(), RUN_TIMEOUT_MS, `${entry.variant.name}`);
           entry.result.samples.push(metrics);
           const v = metrics[primary];
-          line.push(`${entry.variant.name} ${v === undefined ? "?" : formatMetric(primarySpec, v)}`);
+          if (k === perRound - 1) {
+            const recent = entry.result.samples.slice(-perRound).map((m) => m[primary]).filter((x): x is number => x !== undefined);
+            const shown = recent.length > 0 ? median(recent) : v;
+            line.push(`${entry.variant.name} ${shown === undefined ? "?" : formatMetric(primarySpec, shown)}`);
+          }
         } catch (error) {
           await fail(entry, `round ${round + 1}`, error);
         }
         await sleep(PAUSE_MS);
       }
-      log(`  round ${round + 1}/${options.rounds}: ${line.join(" | ")}`);
+      log(`  round ${round + 1}/${options.rounds}${perRound > 1 ? ` (median of ${perRound})` : ""}: ${line.join(" | ")}`);
     }
   } finally {
     for (const entry of live) await closeQuietly(entry, log);
@@ -219,6 +225,7 @@ export async function runModule(module: BenchModule, options: BenchOptions, log:
     return result;
   }
   for (const c of cases) {
+    if (options.caseFilter !== undefined && c.name !== options.caseFilter) continue;
     if (options.variantFilter && !c.variants.some((v) => v.name.includes(options.variantFilter!))) continue;
     result.cases.push(await runCase(module, c, options, log));
   }

@@ -21,6 +21,7 @@ const USAGE = `usage: node packages/bench/build/main.js [options]
   --rounds N     measured rounds per case (default 5; 3 with --quick)
   --quick        fewer messages per sample: a smoke run, not a measurement
   --variant S    run only variants whose name contains S (e.g. for profiling one)
+  --case S       run only cases whose name is S (e.g. "16 B")
   --list         list modules, their cases and variants, and exit
   --out DIR      where results go (default: <repo>/bench-results)
   --help`;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       list: { type: "boolean", default: false },
       out: { type: "string" },
       variant: { type: "string" },
+      case: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     rounds,
     scale: (count, min = 1) => (quick ? Math.max(min, Math.round(count / 5)) : count),
     ...(values.variant ? { variantFilter: values.variant } : {}),
+    ...(values.case ? { caseFilter: values.case } : {}),
   };
 
   const modules: BenchModule[] = [];

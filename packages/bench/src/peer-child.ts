@@ -22,10 +22,17 @@ const wd: BenchWorkerData | undefined = isMainThread ? undefined : (workerData a
 // Must run at load time: Context.attach() takes the boot message ctx.spawn queued for us.
 const attached: Context | undefined = wd?.benchThreadmq ? Context.attach() : undefined;
 
-/** The threadmq context of a peer started with `Peer.thread(url, { ctx })`. */
+let own: Context | undefined;
+
+/**
+ * The threadmq context of this peer: in a thread started with `Peer.thread(url, { ctx })`,
+ * the parent's context (attached); in a process started with `Peer.process`, a root context
+ * of its own (for tcp/ipc endpoints).
+ */
 export function context(): Context {
-  if (!attached) throw new Error("this peer was not started with a threadmq context (Peer.thread(url, { ctx }))");
-  return attached;
+  if (attached) return attached;
+  if (isMainThread) return (own ??= new Context());
+  throw new Error("this peer was not started with a threadmq context (Peer.thread(url, { ctx }))");
 }
 
 /** The `data` given to Peer.thread / Peer.process. */
@@ -59,8 +66,9 @@ export function serve(handlers: Record<string, Handler>, cleanup?: () => void | 
         if (req.op === "ping") value = true;
         else if (req.op === "exit") {
           await cleanup?.();
-          if (attached) {
-            for (const socket of [...attached.sockets]) {
+          for (const ctx of [attached, own]) {
+            if (!ctx) continue;
+            for (const socket of [...ctx.sockets]) {
               try {
                 (socket as unknown as { linger: number }).linger = 0;
               } catch {}

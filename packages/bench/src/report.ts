@@ -49,7 +49,7 @@ const esc = (s: string) => s.replace(/\|/g, "\\|");
 /** Markdown table of medians; ratios are oriented so that > 1 is better than the case's baseline. */
 export function table(modules: readonly ModuleResult[]): string {
   const rows: string[] = [
-    "| benchmark | case | variant | median | range (primary, over rounds) | vs baseline |",
+    "| benchmark | case | variant | median | range (primary, min – max of samples) | vs baseline |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
   for (const mod of modules) {
@@ -121,7 +121,7 @@ function panel(c: CaseResult, y0: number): { svg: string; height: number } {
   if (max <= 0) max = 1;
   const x = (v: number) => LABEL_W + (v / max) * BAR_W;
   const title = `${c.moduleTitle} — ${c.case}`;
-  const sub = `${p.label} (median of rounds; ${p.better} is better${s ? `; light bar: ${s.label}` : ""}; whisker: min–max)`;
+  const sub = `${p.label} (median of samples; ${p.better} is better${s ? `; light bar: ${s.label}` : ""}; whisker: min–max)`;
   parts.push(`<text x="${PAD}" y="${y0 + 18}" font-size="15" font-weight="bold">${xml(title)}</text>`);
   parts.push(`<text x="${PAD}" y="${y0 + 34}" font-size="11" fill="#555">${xml(sub)}</text>`);
   let y = y0 + TITLE_H;

@@ -72,6 +72,12 @@ export interface BenchCase {
   readonly baseline?: string;
   readonly variants: readonly Variant[];
   readonly targets?: readonly Target[];
+  /**
+   * Samples per variant per round (default 1), taken interleaved (a b c a b c ...). Use
+   * several short samples where the machine's state drifts faster than a round lasts
+   * (e.g. wake-up latency that flips between ~17 and ~50 µs); medians are over all samples.
+   */
+  readonly samplesPerRound?: number;
   /** Warm-up runs per variant before the measured rounds (default 1). */
   readonly warmup?: number;
 }
@@ -83,6 +89,8 @@ export interface BenchOptions {
   readonly rounds: number;
   /** `--variant S`: the harness runs only variants whose name contains S. */
   readonly variantFilter?: string;
+  /** `--case S`: the harness runs only cases named S. */
+  readonly caseFilter?: string;
   /** Scales a full-size count down in quick mode (never below `min`). */
   scale(count: number, min?: number): number;
 }
