@@ -22,10 +22,11 @@ function spec(c: CaseResult, key: string): MetricSpec {
 
 function medians(c: CaseResult, v: VariantResult): string {
   if (v.error && v.samples.length === 0) return `n/a (${v.error})`;
-  return c.metrics
+  const text = c.metrics
     .filter((m) => v.median[m.key] !== undefined)
     .map((m) => (c.metrics.length === 1 ? formatMetric(m, v.median[m.key]!) : `${m.label} ${formatMetric(m, v.median[m.key]!)}`))
     .join(" · ");
+  return v.error ? `${text} (${v.samples.length} samples, then ${v.error})` : text;
 }
 
 function range(c: CaseResult, v: VariantResult): string {
