@@ -1,0 +1,19 @@
+/**
+ * The benchmark modules, in run order. To add one: write `benches/<name>.ts` whose
+ * default export is a BenchModule (see types.ts), and add one line here.
+ * Modules load lazily, so a module's dependencies (zeromq, piscina...) are only
+ * imported when it runs.
+ */
+import type { BenchModule } from "./types.js";
+
+export const registry: ReadonlyArray<() => Promise<{ default: BenchModule }>> = [
+  () => import("./benches/inproc-throughput.js"),
+  () => import("./benches/same-thread.js"),
+  () => import("./benches/reqrep-latency.js"),
+  () => import("./benches/zeromq-inproc.js"),
+  // Planned, by their owners (one file each + one line here):
+  // () => import("./benches/tcp-throughput.js"),   threadmq vs zeromq.js over tcp, two processes (Peer.process)
+  // () => import("./benches/tcp-latency.js"),      REQ/REP round trip over tcp, threadmq vs zeromq.js
+  // () => import("./benches/pool.js"),             @threadmq/pool vs piscina
+  // () => import("./benches/comlink.js"),          comlink over threadmq vs over MessagePort
+];
