@@ -456,11 +456,14 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     const micros = this.#options.get("busyPoll") as number;
     if (micros === 0) return undefined;
     const deadline = performance.now() + micros / 1000;
-    do {
-      const msg = this.#tryReceiveNow();
-      if (msg) return msg;
-    } while (performance.now() < deadline);
-    return undefined;
+    // Reading the clock costs more than looking at an empty pipe: look 16 times per reading.
+    for (;;) {
+      for (let i = 0; i < 16; i++) {
+        const msg = this.#tryReceiveNow();
+        if (msg) return msg;
+      }
+      if (performance.now() >= deadline) return undefined;
+    }
   }
 
   /** Serves waiting calls in order for as long as the hooks let them through. */
