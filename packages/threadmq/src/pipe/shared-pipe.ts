@@ -688,3 +688,5 @@ export function openSharedPipe(desc: SharedPipeDescriptor, opts: Omit<SharedPipe
   desc.port.postMessage(WAKE);
   return pipe;
 }
+
+export type { Pipe, PipeSink } from "./pipe.js";
