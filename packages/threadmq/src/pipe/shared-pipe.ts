@@ -107,20 +107,25 @@ function checkRoutingId(rid: Buffer | undefined): void {
   }
 }
 
-/** One contiguous copy of all frames: [u32 count][u32 length]*count, then the bytes. */
+/**
+ * One contiguous copy of all frames: [u32 count][u32 length]*count, then the bytes.
+ * allocUnsafeSlow gives a whole, unpooled (so transferable) ArrayBuffer without the
+ * zero-fill of `new ArrayBuffer`; the copies are native memmoves.
+ */
 function encodeLarge(frames: readonly Uint8Array[]): ArrayBuffer {
   let bytes = 0;
   for (const f of frames) bytes += f.length;
   const head = 4 * (1 + frames.length);
-  const ab = new ArrayBuffer(head + bytes);
+  const out = Buffer.allocUnsafeSlow(head + bytes);
+  const ab = out.buffer as ArrayBuffer;
+  if (out.byteOffset !== 0 || ab.byteLength !== out.length) throw new Error("threadmq internal error: unexpected slow buffer layout");
   const words = new Uint32Array(ab, 0, 1 + frames.length);
-  const u8 = new Uint8Array(ab);
   words[0] = frames.length;
   let off = head;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
     words[i + 1] = f.length;
-    u8.set(f, off);
+    (Buffer.isBuffer(f) ? f : Buffer.from(f.buffer, f.byteOffset, f.byteLength)).copy(out, off);
     off += f.length;
   }
   return ab;
