@@ -80,13 +80,14 @@ const cases: [string, number, number][] = [
   ["1 KiB", 1024, 500_000],
   ["64 KiB", 64 * 1024, 20_000],
 ];
-console.log(`node ${process.version}, ${runs} runs each, main -> worker, HWM 1000+1000, default ring 256 KiB (messages above 64 KiB transferred)`);
+console.log(`node ${process.version}, ${runs} runs each, main -> worker, HWM 1000+1000, default ring 256 KiB, records above 16 KiB transferred`);
 for (const [name, size, count] of cases) {
   console.log(`${name.padEnd(7)} SharedPipe          ${await measure(() => viaPipe(size, count))}`);
   console.log(`${name.padEnd(7)} postMessage x1      ${await measure(() => viaPostMessage(size, count, 1))}`);
   console.log(`${name.padEnd(7)} postMessage x64     ${await measure(() => viaPostMessage(size, count, 64))}`);
 }
-console.log(`64 KiB  SharedPipe, 1 MiB ring (64 KiB copied through the ring)  ${await measure(() => viaPipe(64 * 1024, 20_000, { ringBytes: 1 << 20 }))}`);
-console.log(`64 KiB  SharedPipe, transferred (largeThreshold 16 KiB)          ${await measure(() => viaPipe(64 * 1024, 20_000, { largeThreshold: 16 * 1024 }))}`);
-console.log(`16 KiB  SharedPipe, through the ring                              ${await measure(() => viaPipe(16 * 1024, 50_000))}`);
-console.log(`16 KiB  SharedPipe, transferred (largeThreshold 4 KiB)           ${await measure(() => viaPipe(16 * 1024, 50_000, { largeThreshold: 4096 }))}`);
+console.log(`64 KiB  SharedPipe, copied through a 1 MiB ring          ${await measure(() => viaPipe(64 * 1024, 20_000, { ringBytes: 1 << 20, largeThreshold: 1 << 18 }))}`);
+console.log(`16 KiB  SharedPipe, copied through the ring               ${await measure(() => viaPipe(16 * 1024, 50_000, { largeThreshold: 1 << 16 }))}`);
+console.log(`16 KiB  SharedPipe, transferred (default)                 ${await measure(() => viaPipe(16 * 1024, 50_000))}`);
+console.log(`4 KiB   SharedPipe, copied through the ring (default)     ${await measure(() => viaPipe(4096, 100_000))}`);
+console.log(`4 KiB   SharedPipe, transferred (largeThreshold 1 KiB)    ${await measure(() => viaPipe(4096, 100_000, { largeThreshold: 1024 }))}`);
