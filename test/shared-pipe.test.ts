@@ -213,6 +213,24 @@ test("HWM: capacity is exactly sendHwm of the writer + receiveHwm of the reader 
   await within(5000, s.exited, "worker exit");
 });
 
+test("HWM counts messages, not bytes: a full byte ring still accepts up to capacity", async (t) => {
+  // 1 KiB ring: four 216-byte records fill it; the fifth waits in the writer's overflow.
+  const s = start(t, "hold", { receiveHwm: 3 }, { sendHwm: 2, ringBytes: 1024 });
+  await s.report();
+  const big = (i: number): Buffer[] => [Buffer.from([i, 0, 0, 0]), Buffer.alloc(200, i)];
+  let accepted = 0;
+  while (s.pipe.write(big(accepted))) accepted++;
+  s.pipe.flush();
+  t.is(accepted, 5);
+  s.worker.postMessage({ cmd: "read", n: 5 });
+  t.deepEqual(await s.report(), { read: [0, 1, 2, 3, 4] }, "the overflowed message follows once the reader frees room");
+  await within(5000, s.sink.next("write"), "writeActivated");
+  s.worker.postMessage({ cmd: "release" });
+  await s.report();
+  s.pipe.terminate(0);
+  await within(5000, s.exited, "worker exit");
+});
+
 for (const [snd, rcv] of [
   [0, 3],
   [2, 0],
