@@ -302,8 +302,9 @@ export class SharedPipe implements Pipe {
     if (m === undefined) {
       this.readArmed = true;
       if (!this.sleeping) {
-        // Flag first, then look again: a writer that published before seeing the flag
-        // is caught by this second look, one that publishes after it sees the flag.
+        // Flag first, then look again: a message published before the writer could see
+        // the flag is caught by this second look; one published later finds the flag
+        // raised, so the writer's flush() wakes us.
         this.inn.setAsleep();
         this.sleeping = true;
         m = this.inn.read();
@@ -345,7 +346,7 @@ export class SharedPipe implements Pipe {
       if (this.ovfHead < this.ovf.length || !this.out.tryWriteMarker()) this.pushOverflow(POSTED);
       return true;
     }
-    if (this.ovfHead < this.ovf.length || !this.out.tryWrite(msg, bytes)) this.pushOverflow(msg);
+    if (this.ovfHead < this.ovf.length || !this.out.tryWrite(msg, bytes)) this.pushOverflow(msg.slice());
     return true;
   }
 
