@@ -1,4 +1,7 @@
 import test, { type ExecutionContext } from "ava";
+
+// The heavy tests (stress, busy-poll, 8 MiB) run serially, before the rest run side by
+// side, so that on a 2-core machine their time bounds do not depend on each other.
 import { spawn } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { createSharedPipe, type SharedPipe, type SharedPipeOptions } from "threadmq/internal/shared-pipe";
@@ -89,7 +92,7 @@ test("identity: each end sees the other's routing id and socket type", async (t)
   t.is(await within(5000, s.exited, "worker exit"), 0);
 });
 
-test("stress main -> worker: 100k messages in short bursts, the reader parking in between", async (t) => {
+test.serial("stress main -> worker: 100k messages in short bursts, the reader parking in between", async (t) => {
   t.timeout(50_000);
   const s = start(t, "verify", { count: 100_000, profile: "small" });
   const t0 = Date.now();
@@ -102,7 +105,7 @@ test("stress main -> worker: 100k messages in short bursts, the reader parking i
   t.log(`${Date.now() - t0} ms`);
 });
 
-test("stress ping-pong bursts: every lost wake-up would stall a burst (100k messages each way)", async (t) => {
+test.serial("stress ping-pong bursts: every lost wake-up would stall a burst (100k messages each way)", async (t) => {
   t.timeout(55_000);
   // Each burst waits for its own echo before the next one, so both readers drain and
   // park between bursts and nothing later could mask a wake-up that went missing.
@@ -140,7 +143,7 @@ test("stress ping-pong bursts: every lost wake-up would stall a burst (100k mess
   t.is(await s.exited, 0);
 });
 
-test("stress worker -> main: 100k messages in bursts, lingering writer exits once all is read", async (t) => {
+test.serial("stress worker -> main: 100k messages in bursts, lingering writer exits once all is read", async (t) => {
   t.timeout(50_000);
   const s = start(t, "send", { count: 100_000, profile: "small" });
   t.is(await receiveChecked(s, 100_000, "small"), "");
@@ -151,7 +154,7 @@ test("stress worker -> main: 100k messages in bursts, lingering writer exits onc
   t.is(s.sink.reentrant, 0);
 });
 
-test("mixed sizes, multipart, empty and large frames through a tiny ring with tiny HWMs, echoed back", async (t) => {
+test.serial("mixed sizes, multipart, empty and large frames through a tiny ring with tiny HWMs, echoed back", async (t) => {
   t.timeout(50_000);
   const count = 5000;
   const s = start(t, "echo", { sendHwm: 3, receiveHwm: 2 }, { sendHwm: 5, receiveHwm: 4, ringBytes: 4096, largeThreshold: 600 });
@@ -164,7 +167,7 @@ test("mixed sizes, multipart, empty and large frames through a tiny ring with ti
   t.is(await s.exited, 0);
 });
 
-test("busy-polling reader sees data at once, large messages included, without the event loop", async (t) => {
+test.serial("busy-polling reader sees data at once, large messages included, without the event loop", async (t) => {
   t.timeout(30_000);
   const count = 3000;
   const s = start(t, "send", { count, profile: "mixed" }, { ringBytes: 8192, largeThreshold: 1024 });
@@ -280,7 +283,7 @@ test("HWM: live changes on either side move the capacity, and wake a blocked wri
   await within(5000, s.exited, "worker exit");
 });
 
-test("an 8 MiB message travels in order between small ones, both ways, user buffers untouched", async (t) => {
+test.serial("an 8 MiB message travels in order between small ones, both ways, user buffers untouched", async (t) => {
   t.timeout(40_000);
   const s = start(t, "echo");
   const count = 7;
