@@ -7,8 +7,8 @@
  *   the whole SAB. Each field has exactly one writer thread, except the two wake
  *   flags, where the other thread may only move 1 -> 2 (see spsc-ring.ts).
  * - Fields written by different threads sit on different 64-byte cache lines, so
- *   the hot indexes of producer and consumer never share a line (false sharing
- *   cost ~2x throughput in the prototype's first cut).
+ *   the hot indexes of producer and consumer never share a line (no false sharing:
+ *   each side's per-message store only invalidates a line the other side reads).
  * - Data regions are a power of two bytes, 64-byte aligned, so free-running u32
  *   byte counters can be masked into positions.
  *

@@ -36,8 +36,19 @@ const WRAP = -1;
 const LARGE = -1;
 /** A record's own header: byteLength and frameCount. */
 const RECORD_HEAD = 8;
-/** Below this, a byte loop beats the native copy call (measured ~50 ns vs ~85 ns at 16 B). */
+/** Below this, a byte loop beats any copy call (measured ~50 ns vs ~85 ns at 16 B). */
 const SMALL_COPY = 32;
+/**
+ * From this size on, Buffer#copy (a native memmove) beats TypedArray#set, which V8
+ * runs as a slow relaxed-atomic copy whenever a SharedArrayBuffer is involved:
+ * measured 64 KiB into the ring 2.5 us vs 13.8 us, out of it 12 us vs 60 us.
+ */
+const NATIVE_COPY_IN = 2048;
+const NATIVE_COPY_OUT = 1024;
+
+function asBuffer(frame: Uint8Array): Buffer {
+  return Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+}
 
 /** Returned by {@link SpscRing.read} where the next message is a large one held beside the ring. */
 export const LARGE_MARKER: unique symbol = Symbol("threadmq.largeMarker");
@@ -56,6 +67,8 @@ export const MARKER_BYTES = RECORD_HEAD;
 export class SpscRing {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
+  /** The same bytes as u8, for Buffer#copy. */
+  private readonly buf: Buffer;
   private readonly size: number;
   private readonly mask: number;
   /** Word index of the header start. */
@@ -79,6 +92,7 @@ export class SpscRing {
     if (headerOffset % 64 !== 0 || dataOffset % 64 !== 0) throw new RangeError("ring regions must be 64-byte aligned");
     this.i32 = new Int32Array(sab);
     this.u8 = new Uint8Array(sab);
+    this.buf = Buffer.from(sab);
     this.size = ringBytes;
     this.mask = ringBytes - 1;
     this.h = headerOffset >> 2;
@@ -119,8 +133,10 @@ export class SpscRing {
       off += 4;
       if (len < SMALL_COPY) {
         for (let k = 0; k < len; k++) u8[off + k] = frame[k]!;
-      } else {
+      } else if (len < NATIVE_COPY_IN) {
         u8.set(frame, off);
+      } else {
+        asBuffer(frame).copy(this.buf, off);
       }
       off += align4(len);
     }
@@ -265,8 +281,10 @@ export class SpscRing {
         const buf = Buffer.allocUnsafe(len);
         if (len < SMALL_COPY) {
           for (let k = 0; k < len; k++) buf[k] = u8[off + k]!;
-        } else {
+        } else if (len < NATIVE_COPY_OUT) {
           buf.set(u8.subarray(off, off + len));
+        } else {
+          this.buf.copy(buf, 0, off, off + len);
         }
         result[f] = buf;
         off += align4(len);
