@@ -351,6 +351,7 @@ test("keep-alive: a worker whose only work is an open pipe stays up, and exits b
   const s = start(t, "idle");
   let exited = false;
   void s.exited.then(() => (exited = true));
+  t.deepEqual(await s.report(), { opened: true });
   await sleep(400);
   t.false(exited, "the open pipe keeps the worker thread alive");
   t.is(s.pipe.peerType, "PULL");
@@ -375,8 +376,8 @@ test("keep-alive: the main thread waits on an open pipe alone, and exits once it
 
 test("terminate from the main side while the worker is blocked on HWM ends both", async (t) => {
   const s = start(t, "send", { count: 100_000, profile: "small" }, { receiveHwm: 10 });
-  await sleep(100);
-  t.true(s.pipe.read() !== undefined);
+  t.is(await receive(s.pipe, s.sink, 1, () => {}), 1);
+  await sleep(100); // time to fill the pipe up to its capacity of 1010
   s.pipe.terminate(0);
   await within(5000, s.sink.next("term"), "pipeTerminated");
   t.is(s.sink.counts.term, 1);
