@@ -1,11 +1,10 @@
 import { ZmqError } from "../errors.js";
 import type { Message } from "../message.js";
 import type { Pipe } from "../pipe/pipe.js";
-import { FairQueue } from "../routing/fair-queue.js";
-import { LoadBalancer } from "../routing/load-balancer.js";
 import type { CommonOptions, RequestOptions, RoutingIdOption, SocketOptions } from "../options/types.js";
 import { delimiter } from "./envelope.js";
-import { SocketBase, type ContextCore, type Readable, type Writable } from "./socket-base.js";
+import { DealerCore } from "./dealer-core.js";
+import type { ContextCore, Readable, Writable } from "./socket-base.js";
 
 /**
  * REQ (RFC 28): strictly send, receive, send, receive. Requests go round-robin with an
@@ -13,11 +12,7 @@ import { SocketBase, type ContextCore, type Readable, type Writable } from "./so
  * last request is accepted, anything else is discarded (`stats.messagesDiscarded`).
  * `relaxed` allows a new request before the reply; `correlate` tags requests with an id.
  */
-export class Request extends SocketBase {
-  protected readonly canSend = true;
-  protected readonly canReceive = true;
-  readonly #lb = new LoadBalancer();
-  readonly #fq = new FairQueue();
+export class Request extends DealerCore {
   #awaitingReply = false;
   #replyPipe: Pipe | undefined;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
@@ -27,18 +22,9 @@ export class Request extends SocketBase {
     super(context, "REQ", options);
   }
 
-  protected xAttachPipe(pipe: Pipe): void {
-    if (this.option("probeRouter") === true && pipe.write([delimiter])) pipe.flush();
-    this.#lb.attach(pipe);
-    this.#fq.attach(pipe);
-  }
-  protected xPipeTerminated(pipe: Pipe): void {
-    this.#lb.detach(pipe);
-    this.#fq.detach(pipe);
+  protected override xPipeTerminated(pipe: Pipe): void {
+    super.xPipeTerminated(pipe);
     if (pipe === this.#replyPipe) this.#replyPipe = undefined;
-  }
-  protected override xReadActivated(pipe: Pipe): void {
-    this.#fq.activated(pipe);
   }
 
   protected override xSend(msg: Message): boolean {
@@ -46,7 +32,7 @@ export class Request extends SocketBase {
       throw new ZmqError("EFSM", "REQ socket cannot send twice without a reply; receive the reply first (or set relaxed)");
     }
     // libzmq: replies still queued from earlier requests can never be the answer to this one.
-    for (let stale = this.#fq.recv(); stale; stale = this.#fq.recv()) this.countDiscarded();
+    for (let stale = this.receiveFairly(); stale; stale = this.receiveFairly()) this.countDiscarded();
     let frames: Message;
     let idFrame: Buffer | undefined;
     if (this.option("correlate") === true) {
@@ -56,7 +42,7 @@ export class Request extends SocketBase {
     } else {
       frames = [delimiter, ...msg];
     }
-    const pipe = this.#lb.send(frames);
+    const pipe = this.sendRoundRobin(frames);
     if (!pipe) return false;
     this.#replyPipe = pipe;
     this.#requestIdFrame = idFrame;
@@ -71,7 +57,7 @@ export class Request extends SocketBase {
       throw new ZmqError("EFSM", "REQ socket must send a request before it can receive a reply");
     }
     for (;;) {
-      const next = this.#fq.recv();
+      const next = this.receiveFairly();
       if (!next) return undefined;
       const body = next.pipe === this.#replyPipe ? this.#unwrap(next.msg) : undefined;
       if (!body) {
@@ -95,11 +81,11 @@ export class Request extends SocketBase {
     return msg.slice(start + 1);
   }
 
-  protected xHasIn(): boolean {
-    return this.#awaitingReply && this.#fq.hasIn();
+  protected override xHasIn(): boolean {
+    return this.#awaitingReply && super.xHasIn();
   }
-  protected xHasOut(): boolean {
-    return (!this.#awaitingReply || this.option("relaxed") === true) && this.#lb.hasOut();
+  protected override xHasOut(): boolean {
+    return (!this.#awaitingReply || this.option("relaxed") === true) && super.xHasOut();
   }
 }
 export interface Request extends Readable, Writable, CommonOptions, RoutingIdOption, RequestOptions {}
