@@ -23,8 +23,9 @@ import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { deserialize, serialize } from "node:v8";
-import { Worker, type ResourceLimits, type WorkerOptions } from "node:worker_threads";
+import { deserialize } from "node:v8";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type ResourceLimits, type WorkerOptions } from "node:worker_threads";
+import { decode, encode, noSharingError } from "./codec.js";
 import { Context, ZmqError, type Router } from "threadmq";
 import { AbortError, PoolError, decodeThrown } from "./errors.js";
 import { Deque } from "./deque.js";
@@ -33,6 +34,7 @@ import {
   BOOT_KEY,
   CMD_BYE,
   CMD_DONE,
+  CMD_DONE_SHARED,
   CMD_READY,
   DONE_ENTRY_BYTES,
   STATUS_OK,
@@ -41,6 +43,7 @@ import {
   framePing,
   frameStop,
   frameTasks,
+  frameTasksShared,
   frameWho,
   type BootMessage,
   type ReadyInfo,
@@ -166,6 +169,8 @@ class WorkerState {
   ewma: number | undefined = undefined;
   info: ReadyInfo | undefined = undefined;
   thread: Worker | undefined = undefined;
+  /** Threads we spawned: the port shared memory travels on (codec.ts). */
+  side: MessagePort | undefined = undefined;
   exited: Promise<void> | undefined = undefined;
   error: unknown = undefined;
   batch: Task[] = [];
@@ -305,7 +310,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
     if (full && this.#onQueueFull === "reject") {
       return Promise.reject(new PoolError("ERR_POOL_QUEUE_FULL", `the task queue is full (maxQueue ${this.#maxQueue}); wait for 'drain' or raise maxQueue`));
     }
-    if (this.#threads > 0 && this.#workers.size === 0) this.#ensureThreads();
+    if (this.#threads > 0 && this.#workers.size === 0) this.#ensureThreads(true);
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<R>((res, rej) => {
@@ -560,12 +565,12 @@ export class Pool<T = any, R = any> extends EventEmitter {
   #sendBatch(w: WorkerState): void {
     let batch = w.batch;
     w.batch = [];
-    let payload = serializeBatch(batch);
-    if (payload === undefined) {
-      // Some task cannot be cloned: it fails alone, the others go.
+    let encoded = encodeBatch(batch, w.side !== undefined);
+    if (encoded === undefined) {
+      // Some task cannot be cloned (or shares memory with a process): it fails alone.
       batch = batch.filter((task) => {
         try {
-          serialize(task.value);
+          if (encode(task.value).shared.length > 0 && !w.side) throw noSharingError();
           return true;
         } catch (error) {
           w.outstanding--;
@@ -574,8 +579,15 @@ export class Pool<T = any, R = any> extends EventEmitter {
         }
       });
       if (batch.length === 0) return;
-      payload = serializeBatch(batch)!;
+      encoded = encodeBatch(batch, w.side !== undefined)!;
     }
+    let command = frameTasks;
+    if (encoded.shared.length > 0) {
+      // Posted before the message that refers to it is written (see codec.ts).
+      w.side!.postMessage(encoded.shared);
+      command = frameTasksShared;
+    }
+    const payload = encoded.bytes;
     const n = batch.length;
     const header = Buffer.allocUnsafe(n * 4);
     for (let i = 0; i < n; i++) {
@@ -583,7 +595,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
       header.writeUInt32LE(task.id, i * 4);
       task.value = undefined;
     }
-    const frames = [w.id, frameTasks, header, payload];
+    const frames = [w.id, command, header, payload];
     try {
       // HWMs are unlimited, so this only fails if the peer is gone.
       if (!this.#backend.trySend(frames)) this.#backend.send(frames).catch(() => {});
@@ -650,8 +662,9 @@ export class Pool<T = any, R = any> extends EventEmitter {
     task.reject(error);
   }
 
-  #onDone(w: WorkerState, msg: Buffer[]): void {
+  #onDone(w: WorkerState, msg: Buffer[], shared: boolean): void {
     const header = msg[2]!;
+    const lists = shared && w.side ? (receiveMessageOnPort(w.side)?.message as (SharedArrayBuffer[] | null)[] | undefined) : undefined;
     const n = (header.length / DONE_ENTRY_BYTES) | 0;
     let inline: unknown[] | undefined;
     let inlineAt = 0;
@@ -679,7 +692,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
       if (task.onAbort) task.signal!.removeEventListener("abort", task.onAbort);
       if (status === STATUS_OK_FRAME) {
         try {
-          value = deserialize(payload!);
+          value = decode(payload!, lists?.[frameAt - 5] ?? undefined);
         } catch (error) {
           this.#failed++;
           w.failed++;
@@ -758,7 +771,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
       }
       return;
     }
-    if (command === CMD_DONE) this.#onDone(w, msg);
+    if (command === CMD_DONE || command === CMD_DONE_SHARED) this.#onDone(w, msg, command === CMD_DONE_SHARED);
     else if (command === CMD_BYE) {
       w.leaving = true;
       if (w.kind === "remote") this.#removeWorker(w, undefined);
@@ -819,9 +832,10 @@ export class Pool<T = any, R = any> extends EventEmitter {
 
   // ---- workers --------------------------------------------------------------------------
 
-  #ensureThreads(): void {
+  /** Spawns threads up to `threads`; `retry` forgets earlier startup failures (a new run() asks again). */
+  #ensureThreads(retry = false): void {
     if (this.#state === "destroyed" || this.#state === "closed") return;
-    this.#startupFailures = 0;
+    if (retry) this.#startupFailures = 0;
     let threads = 0;
     for (const w of this.#workers.values()) if (w.kind === "thread" && !w.removed) threads++;
     for (; threads < this.#threads; threads++) this.#spawn();
@@ -831,7 +845,10 @@ export class Pool<T = any, R = any> extends EventEmitter {
     const key = `thread-${++this.#threadSeq}`;
     const w = new WorkerState(key, Buffer.from(key, "latin1"), "thread");
     const handle = this.#context.handle();
+    const side = new MessageChannel();
+    w.side = side.port1;
     const boot: BootMessage = {
+      side: side.port2,
       filename: this.#filename!,
       name: this.#name,
       endpoint: this.#endpoint,
@@ -844,9 +861,11 @@ export class Pool<T = any, R = any> extends EventEmitter {
       worker = new Worker(bootstrapPath, this.#workerOptions);
     } catch (error) {
       handle.port.close();
+      side.port1.close();
+      side.port2.close();
       throw error;
     }
-    worker.postMessage({ [BOOT_KEY]: boot }, [handle.port]);
+    worker.postMessage({ [BOOT_KEY]: boot }, [handle.port, side.port2]);
     w.thread = worker;
     this.#workers.set(key, w);
     worker.on("error", (error) => {
@@ -924,6 +943,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
   #removeWorker(w: WorkerState, error: unknown): void {
     if (w.removed) return;
     w.removed = true;
+    w.side?.close();
     this.#rejectInflightOf(w, error);
     this.#workers.delete(w.key);
     this.emit("workerDestroy", w.key);
@@ -994,12 +1014,16 @@ export class Pool<T = any, R = any> extends EventEmitter {
   }
 }
 
-/** One v8.serialize for the whole batch (its fixed cost dwarfs the per-value one); undefined if a value cannot be cloned. */
-function serializeBatch(batch: Task[]): Buffer | undefined {
+/**
+ * One serializer for the whole batch (its fixed cost dwarfs the per-value one); undefined
+ * if a value cannot be cloned, or shares memory with a worker that cannot share it.
+ */
+function encodeBatch(batch: Task[], canShare: boolean): { bytes: Buffer; shared: SharedArrayBuffer[] } | undefined {
   const values = new Array<unknown>(batch.length);
   for (let i = 0; i < batch.length; i++) values[i] = batch[i]!.value;
   try {
-    return serialize(values);
+    const encoded = encode(values);
+    return encoded.shared.length > 0 && !canShare ? undefined : encoded;
   } catch {
     return undefined;
   }

@@ -12,8 +12,9 @@
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { deserialize, serialize } from "node:v8";
-import { isMainThread, threadId } from "node:worker_threads";
+import { serialize } from "node:v8";
+import { isMainThread, receiveMessageOnPort, threadId, type MessagePort } from "node:worker_threads";
+import { decode, encode, noSharingError } from "./codec.js";
 import { Context, type Dealer } from "threadmq";
 import { Deque } from "./deque.js";
 import { encodeThrown } from "./errors.js";
@@ -22,6 +23,7 @@ import {
   CMD_PING,
   CMD_STOP,
   CMD_TASKS,
+  CMD_TASKS_SHARED,
   CMD_WHO,
   CONCURRENCY_ENV,
   DONE_ENTRY_BYTES,
@@ -32,6 +34,7 @@ import {
   STATUS_THROWN,
   frameBye,
   frameDone,
+  frameDoneShared,
   frameReady,
   type BootMessage,
   type ReadyInfo,
@@ -138,13 +141,17 @@ class WorkerServer implements Server {
   #outCount = 0;
   #outInline: unknown[] = [];
   #outFrames: Buffer[] = [];
+  /** Per entry of #outFrames: the shared memory it refers to (threads of the pool only). */
+  #outShared: (SharedArrayBuffer[] | null)[] | undefined;
+  readonly #side: MessagePort | undefined;
   #flushScheduled = false;
   #stopping = false;
   #done = false;
   #resolveClosed!: () => void;
 
-  constructor(handler: Handler, socket: Dealer, concurrency: number, ownedContext: Context | undefined) {
+  constructor(handler: Handler, socket: Dealer, concurrency: number, ownedContext: Context | undefined, side: MessagePort | undefined) {
     this.#handler = handler;
+    this.#side = side;
     this.#socket = socket;
     this.#concurrency = concurrency;
     this.#ownedContext = ownedContext;
@@ -203,12 +210,14 @@ class WorkerServer implements Server {
   #onMessage(msg: Buffer[]): void {
     const command = msg[0]?.[0];
     switch (command) {
-      case CMD_TASKS: {
+      case CMD_TASKS:
+      case CMD_TASKS_SHARED: {
         const header = msg[1]!;
         const n = header.length >>> 2;
         let values: unknown[];
         try {
-          values = deserialize(msg[2]!) as unknown[];
+          const shared = command === CMD_TASKS_SHARED && this.#side ? (receiveMessageOnPort(this.#side)?.message as SharedArrayBuffer[]) : undefined;
+          values = decode(msg[2]!, shared) as unknown[];
         } catch (error) {
           for (let i = 0; i < n; i++) this.#thrown(header.readUInt32LE(i * 4), error, 0);
           break;
@@ -313,15 +322,20 @@ class WorkerServer implements Server {
       this.#outInline.push(value);
       return;
     }
-    let frame: Buffer;
+    let encoded: { bytes: Buffer; shared: SharedArrayBuffer[] };
     try {
-      frame = serialize(value);
+      encoded = encode(value);
+      if (encoded.shared.length > 0 && !this.#side) throw noSharingError();
     } catch (error) {
       this.#thrown(id, error, ms);
       return;
     }
     this.#entry(id, STATUS_OK_FRAME, ms);
-    this.#outFrames.push(frame);
+    if (encoded.shared.length > 0) {
+      this.#outShared ??= [];
+      this.#outShared[this.#outFrames.length] = encoded.shared;
+    }
+    this.#outFrames.push(encoded.bytes);
   }
 
   #thrown(id: number, error: unknown, ms: number): void {
@@ -350,7 +364,15 @@ class WorkerServer implements Server {
     const header = Buffer.from(this.#outHeader.subarray(0, n * DONE_ENTRY_BYTES));
     // Primitives only, so this cannot fail.
     const inline = this.#outInline.length > 0 ? serialize(this.#outInline) : emptyFrame;
-    const frames = [frameDone, header, inline];
+    let command = frameDone;
+    if (this.#outShared) {
+      // Posted before the message that refers to it is written (see codec.ts).
+      const lists = Array.from(this.#outFrames, (_, i) => this.#outShared![i] ?? null);
+      this.#side!.postMessage(lists);
+      this.#outShared = undefined;
+      command = frameDoneShared;
+    }
+    const frames = [command, header, inline];
     for (const frame of this.#outFrames) frames.push(frame);
     this.#outCount = 0;
     this.#outInline = [];
@@ -365,6 +387,7 @@ class WorkerServer implements Server {
     this.#done = true;
     // Queued results still reach the pool (linger), then the socket goes.
     this.#socket.close();
+    this.#side?.close();
     if (this.#ownedContext) await this.#ownedContext.term();
     this.#resolveClosed();
   }
@@ -404,7 +427,8 @@ export function serve<T = any, R = any>(handler: Handler<T, R>, options: ServeOp
     else if (isMainThread) context = owned = new Context();
     else throw new TypeError("serve() in a thread the pool did not start needs { context: Context.attach(handle) }");
   }
-  const routingId = options.routingId ?? (boot && !options.endpoint ? boot.routingId : `remote-${randomUUID()}`);
+  const ofPool = boot !== undefined && options.endpoint === undefined;
+  const routingId = options.routingId ?? (ofPool ? boot.routingId : `remote-${randomUUID()}`);
   const socket = context.socket("DEALER", {
     routingId,
     linger: 1000,
@@ -414,5 +438,5 @@ export function serve<T = any, R = any>(handler: Handler<T, R>, options: ServeOp
   });
   socket.connect(endpoint);
   globalState.served = true;
-  return new WorkerServer(handler as Handler, socket, concurrency, owned);
+  return new WorkerServer(handler as Handler, socket, concurrency, owned, ofPool ? boot.side : undefined);
 }
