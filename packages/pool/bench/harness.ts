@@ -36,6 +36,17 @@ export async function latency(op: () => Promise<unknown>, count: number): Promis
   return times[count >> 1]! * 1000;
 }
 
+/**
+ * Measures each subject `runs` times, interleaved (A, B, A, B, ...) after one warm-up
+ * each, so that a machine whose load changes treats them alike; returns the medians.
+ */
+export async function compare<S>(subjects: readonly S[], runs: number, measure: (subject: S) => Promise<number>): Promise<number[]> {
+  for (const subject of subjects) await measure(subject);
+  const values = subjects.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) for (let i = 0; i < subjects.length; i++) values[i]!.push(await measure(subjects[i]!));
+  return values.map((list) => list.sort((a, b) => a - b)[list.length >> 1]!);
+}
+
 /** Median of `runs` measurements (after one warm-up). */
 export async function median(runs: number, measure: () => Promise<number>): Promise<number> {
   await measure();

@@ -8,7 +8,7 @@
  */
 import { Piscina } from "piscina";
 import { Pool } from "@threadmq/pool";
-import { latency, median, printTable, throughput, type BenchResult } from "./harness.js";
+import { compare, latency, printTable, throughput, type BenchResult } from "./harness.js";
 
 export interface Options {
   threads?: number;
@@ -54,17 +54,14 @@ export async function run(options: Options = {}): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const runners = await makeRunners(threads);
   try {
-    for (const r of runners) {
-      const value = await median(runs, () => throughput(() => r.run({ a: 1, b: 2 }, "add"), trivialTasks, 1000));
-      results.push({ subject: r.subject, scenario: "trivial task, 1000 in flight", value, unit: "ops/s" });
-    }
-    for (const r of runners) {
-      const value = await median(runs, () => throughput(() => r.run(1, "cpu"), cpuTasks, 1000));
-      results.push({ subject: r.subject, scenario: "1 ms CPU task, 1000 in flight", value, unit: "ops/s" });
-    }
-    for (const r of runners) {
-      const value = await median(runs, () => latency(() => r.run({ a: 1, b: 2 }, "add"), latencyTasks));
-      results.push({ subject: r.subject, scenario: "one task at a time (p50 latency)", value, unit: "µs" });
+    const scenarios = [
+      ["trivial task, 1000 in flight", "ops/s", (r: Runner) => throughput(() => r.run({ a: 1, b: 2 }, "add"), trivialTasks, 1000)],
+      ["1 ms CPU task, 1000 in flight", "ops/s", (r: Runner) => throughput(() => r.run(1, "cpu"), cpuTasks, 1000)],
+      ["one task at a time (p50 latency)", "µs", (r: Runner) => latency(() => r.run({ a: 1, b: 2 }, "add"), latencyTasks)],
+    ] as const;
+    for (const [scenario, unit, measure] of scenarios) {
+      const values = await compare(runners, runs, measure);
+      runners.forEach((r, i) => results.push({ subject: r.subject, scenario, value: values[i]!, unit }));
     }
   } finally {
     for (const r of runners) await r.close();
