@@ -65,3 +65,10 @@ test("a remote worker that dies mid-task is noticed through the disconnect (moni
   t.is(pool.stats.workers.length, 0);
   await pool.close();
 });
+
+test("close() of a pool with queued work and no worker to run it rejects that work and resolves", async (t) => {
+  const pool = new Pool({ threads: 0 });
+  const queued = pool.run({ op: "hello" });
+  await pool.close();
+  await t.throwsAsync(queued, { code: "ERR_POOL_CLOSED" });
+});

@@ -982,7 +982,9 @@ export class Pool<T = any, R = any> extends EventEmitter {
 
   #wakeIdle(): void {
     if (this.#idleWaiters.length === 0) return;
-    if (this.#state === "closing" && !this.#anyWorkerUsable() && this.#queued + this.#waiting > 0 && this.#startupFailures >= MAX_STARTUP_FAILURES) {
+    // Closing with queued work and nobody who could ever run it: fail it rather than wait.
+    const noMoreWorkers = this.#threads === 0 || this.#startupFailures >= MAX_STARTUP_FAILURES;
+    if (this.#state === "closing" && !this.#anyWorkerUsable() && this.#queued + this.#waiting > 0 && noMoreWorkers) {
       this.#rejectWaiting(() => new PoolError("ERR_POOL_CLOSED", "the pool closed and no worker is left to run this task"));
     }
     if (this.#queued + this.#waiting + this.#inflight.size > 0) return;

@@ -41,7 +41,8 @@
  *
  * Credits: the pool never has more tasks outstanding at a worker than that worker's
  * concurrency plus the pipeline depth the pool chose for it; a DONE entry returns one
- * credit. So pipes never reach their high-water mark and nothing is dropped.
+ * credit. So what is in flight stays bounded although the sockets' high-water marks are
+ * off (HWMs must never be what drops or delays a task).
  */
 
 export const CMD_READY = 0x52; // R
