@@ -128,3 +128,15 @@ test("SharedArrayBuffers and views over them are shared with pool threads, both 
   t.deepEqual([...out.copy], [1, 2]);
   await pool.close();
 });
+
+test("an endpoint that is taken makes run() and ready() reject instead of hanging", async (t) => {
+  const { Context } = await import("threadmq");
+  const context = new Context(); // one inproc namespace for both
+  const first = poolWith({ threads: 0, context, endpoint: "inproc://pool-taken" });
+  const second = poolWith({ threads: 0, context, endpoint: "inproc://pool-taken" });
+  const error = await t.throwsAsync(second.run({ op: "add", a: 1, b: 1 }), { code: "ERR_POOL_INVALID" });
+  t.regex(error.message, /pool-taken/);
+  await t.throwsAsync(second.ready(), { code: "ERR_POOL_INVALID" });
+  await Promise.all([first.close(), second.close()]);
+  await context.term();
+});

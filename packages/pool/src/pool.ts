@@ -227,7 +227,8 @@ export class Pool<T = any, R = any> extends EventEmitter {
   #idleWaiters: (() => void)[] = [];
   #readyWaiters: { resolve(): void; reject(error: unknown): void }[] = [];
   #closePromise: Promise<void> | undefined;
-  #bound: Promise<void>;
+  readonly #bound: Promise<void>;
+  #bindError: PoolError | undefined;
 
   constructor(options: PoolOptions = {}) {
     super();
@@ -284,7 +285,12 @@ export class Pool<T = any, R = any> extends EventEmitter {
     });
     // inproc binds register the name synchronously in the root; threads connect either way.
     this.#bound = this.#backend.bind(this.#endpoint);
-    this.#bound.catch(() => {});
+    this.#bound.catch((error: unknown) => {
+      // Nothing can reach this pool (e.g. the endpoint name is taken): say so to every caller.
+      this.#bindError = new PoolError("ERR_POOL_INVALID", `the pool cannot listen on ${this.#endpoint}: ${(error as Error).message}`, { cause: error });
+      this.#rejectWaiting(() => this.#bindError!);
+      this.#rejectReadyWaiters(this.#bindError);
+    });
     void this.#receiveLoop();
     void this.#monitorLoop();
     for (let i = 0; i < threads; i++) this.#spawn();
@@ -301,6 +307,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
     if (this.#state !== "open") {
       return Promise.reject(new PoolError("ERR_POOL_CLOSED", `cannot run a task: the pool is ${this.#state === "destroyed" ? "destroyed" : "closed"}`));
     }
+    if (this.#bindError) return Promise.reject(this.#bindError);
     const signal = options.signal ?? undefined;
     if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new TypeError("run() signal must be an AbortSignal"));
     const transfer = options.transfer ?? options.transferList;
@@ -357,6 +364,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
    * (rejects with ERR_WORKER_INIT if none could start).
    */
   ready(): Promise<void> {
+    if (this.#bindError) return Promise.reject(this.#bindError);
     return new Promise((resolve, reject) => {
       this.#readyWaiters.push({ resolve, reject });
       this.#checkReady();

@@ -115,6 +115,7 @@ interface Pending {
 }
 
 const FLUSH_EVERY = 32;
+const FLUSH_AFTER_MS = 0.05;
 const emptyFrame = Buffer.alloc(0);
 
 const abortReason = () => new DOMException("The task was aborted by its caller", "AbortError");
@@ -139,6 +140,8 @@ class WorkerServer implements Server {
   // that reuses a returned object cannot change a result after the fact).
   #outHeader = Buffer.allocUnsafe(DONE_ENTRY_BYTES * 64);
   #outCount = 0;
+  /** When the oldest unsent result's task started. */
+  #firstUnsent = 0;
   #outInline: unknown[] = [];
   #outFrames: Buffer[] = [];
   /** Per entry of #outFrames: the shared memory it refers to (threads of the pool only). */
@@ -267,8 +270,9 @@ class WorkerServer implements Server {
         continue;
       }
       this.#start(task);
-      // Hand results over in slices, so the pool works on them while we go on.
-      if (this.#outCount >= FLUSH_EVERY) this.#flush();
+      // Hand results over in slices (by count, or as soon as a task took a while), so the
+      // pool works on them, and sends more, while we go on.
+      if (this.#outCount >= FLUSH_EVERY || (this.#outCount > 0 && performance.now() - this.#firstUnsent > FLUSH_AFTER_MS)) this.#flush();
     }
   }
 
@@ -344,6 +348,7 @@ class WorkerServer implements Server {
   }
 
   #entry(id: number, status: number, ms: number): void {
+    if (this.#outCount === 0) this.#firstUnsent = performance.now() - ms;
     const at = this.#outCount * DONE_ENTRY_BYTES;
     if (at + DONE_ENTRY_BYTES > this.#outHeader.length) {
       const bigger = Buffer.allocUnsafe(this.#outHeader.length * 2);
@@ -428,6 +433,7 @@ export function serve<T = any, R = any>(handler: Handler<T, R>, options: ServeOp
     else throw new TypeError("serve() in a thread the pool did not start needs { context: Context.attach(handle) }");
   }
   const ofPool = boot !== undefined && options.endpoint === undefined;
+  if (ofPool && globalState.served) throw new TypeError("serve() was already called in this pool thread; call it once per thread");
   const routingId = options.routingId ?? (ofPool ? boot.routingId : `remote-${randomUUID()}`);
   const socket = context.socket("DEALER", {
     routingId,
