@@ -313,7 +313,8 @@ export class Pool<T = any, R = any> extends EventEmitter {
     const transfer = options.transfer ?? options.transferList;
     if (transfer !== undefined && !Array.isArray(transfer)) return Promise.reject(new TypeError("run() transfer must be an array"));
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    const full = this.#queued >= this.#maxQueue && this.#idleCapacity() === 0;
+    // Callers already waiting for room keep their turn.
+    const full = this.#waiting > 0 || (this.#queued >= this.#maxQueue && this.#idleCapacity() === 0);
     if (full && this.#onQueueFull === "reject") {
       return Promise.reject(new PoolError("ERR_POOL_QUEUE_FULL", `the task queue is full (maxQueue ${this.#maxQueue}); wait for 'drain' or raise maxQueue`));
     }
@@ -598,19 +599,29 @@ export class Pool<T = any, R = any> extends EventEmitter {
     const payload = encoded.bytes;
     const n = batch.length;
     const header = Buffer.allocUnsafe(n * 4);
-    for (let i = 0; i < n; i++) {
-      const task = batch[i]!;
-      header.writeUInt32LE(task.id, i * 4);
-      task.value = undefined;
-    }
+    for (let i = 0; i < n; i++) header.writeUInt32LE(batch[i]!.id, i * 4);
     const frames = [w.id, command, header, payload];
     try {
       // HWMs are unlimited, so this only fails if the peer is gone.
       if (!this.#backend.trySend(frames)) this.#backend.send(frames).catch(() => {});
     } catch (error) {
-      if (error instanceof ZmqError && error.code === "EHOSTUNREACH") this.#workerLost(w, undefined);
-      else this.#workerLost(w, error);
+      if (encoded.shared.length > 0) receiveMessageOnPort(w.side!); // take back the unread side message
+      // The batch never left: back to the front of the queue, in order, for another worker.
+      for (let i = n - 1; i >= 0; i--) {
+        const task = batch[i]!;
+        if (task.state !== SENT) continue;
+        this.#inflight.delete(task.id);
+        task.state = QUEUED;
+        task.worker = undefined;
+        w.outstanding--;
+        this.#queue.unshift(task);
+        this.#queued++;
+      }
+      this.#workerLost(w, error instanceof ZmqError && error.code === "EHOSTUNREACH" ? undefined : error);
+      this.#scheduleDispatch();
+      return;
     }
+    for (let i = 0; i < n; i++) batch[i]!.value = undefined;
   }
 
   #sendAbort(w: WorkerState, ids: number[]): void {
@@ -931,7 +942,9 @@ export class Pool<T = any, R = any> extends EventEmitter {
   #workerLost(w: WorkerState, error: unknown): void {
     if (w.removed) return;
     if (w.thread) {
-      // A thread's 'exit' is the one place that settles its tasks (with its error, if any).
+      // A thread's 'exit' is the one place that settles its tasks (with its error, if any);
+      // until then it gets nothing more.
+      w.leaving = true;
       void w.thread.terminate();
       return;
     }
