@@ -8,10 +8,7 @@ import { socketEndpoint } from "@threadmq/comlink";
 import type { Api } from "../fixtures/comlink-api.js";
 
 // The same exposed object in a child process, over a PAIR socket on tcp.
-// Marked failing only because threadmq's tcp:// transport is not in this build yet:
-// the bind rejects with EPROTONOSUPPORT before any process starts. Once tcp lands this
-// test passes, and ava will then say to remove `.failing`.
-test.failing("a wrapped object in a child process over tcp, with callbacks and errors", async (t) => {
+test("a wrapped object in a child process over tcp, with callbacks and errors", async (t) => {
   const context = new Context();
   const pair = context.socket("PAIR");
   const endpoint = socketEndpoint(pair);

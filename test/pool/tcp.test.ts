@@ -7,10 +7,7 @@ import { fixture, flags, poolWith, release, until } from "./helpers.js";
 
 // Process workers over tcp: the same worker module, started as a child process with
 // THREADMQ_POOL_ENDPOINT, connects to the pool's backend through pool.listen().
-// Marked failing only because threadmq's tcp:// transport is not in this build yet:
-// pool.listen("tcp://...") rejects with EPROTONOSUPPORT. Once tcp lands this test passes,
-// and ava will then say to remove `.failing`.
-test.failing("process workers connect over tcp, serve beside threads, and are rejected-not-hung when killed", async (t) => {
+test("process workers connect over tcp, serve beside threads, and are rejected-not-hung when killed", async (t) => {
   const pool = poolWith({ threads: 1 });
   let child: ChildProcess | undefined;
   try {

@@ -1,0 +1,16 @@
+import { Context } from "threadmq";
+import * as zmq from "zeromq";
+const ctx = new Context();
+const zpull = new zmq.Pull({ linger: 0 }); await zpull.bind("tcp://127.0.0.1:*");
+const push = ctx.socket("PUSH", { linger: 0 }); push.connect(zpull.lastEndpoint);
+const N = 300000; let t0 = performance.now();
+const rx = (async () => { for (let i = 0; i < N; i++) await zpull.receive(); })();
+for (let i = 0; i < N; i++) await push.send("0123456789abcdef");
+await rx; console.log("us->zmq msgs/s", (N / (performance.now() - t0) * 1000).toFixed(0));
+const pull = ctx.socket("PULL", { linger: 0 }); await pull.bind("tcp://127.0.0.1:0");
+const push2 = ctx.socket("PUSH", { linger: 0 }); push2.connect(pull.lastEndpoint);
+t0 = performance.now();
+const rx2 = (async () => { for (let i = 0; i < N; i++) await pull.receive(); })();
+for (let i = 0; i < N; i++) await push2.send("0123456789abcdef");
+await rx2; console.log("us->us same process msgs/s", (N / (performance.now() - t0) * 1000).toFixed(0));
+zpull.close(); for (const s of [...ctx.sockets]) s.close(); await ctx.term();

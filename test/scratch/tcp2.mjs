@@ -1,0 +1,10 @@
+import { Context } from "threadmq";
+const ctx = new Context();
+const N = 300000;
+const pull = ctx.socket("PULL", { linger: 0 }); await pull.bind("tcp://127.0.0.1:0");
+const push2 = ctx.socket("PUSH", { linger: 0 }); push2.connect(pull.lastEndpoint);
+const t0 = performance.now();
+const rx2 = (async () => { for (let i = 0; i < N; i++) await pull.receive(); })();
+for (let i = 0; i < N; i++) await push2.send("0123456789abcdef");
+await rx2; console.log("us->us same process msgs/s", (N / (performance.now() - t0) * 1000).toFixed(0));
+for (const s of [...ctx.sockets]) s.close(); await ctx.term();
