@@ -158,3 +158,21 @@ test("conflate: a receive returns only the newest queued message", async (t) => 
   t.is(pull.tryReceive(), undefined);
   t.is(pull.stats.messagesDiscarded, 19);
 });
+
+test("a waiting poll rejects with ETERM when the context terminates, ENOTSOCK when a socket closes", async (t) => {
+  const ctx = new Context();
+  const a = ctx.socket("PULL");
+  const b = ctx.socket("PULL");
+  const poller = new Poller();
+  poller.register(a, POLLIN);
+  poller.register(b, POLLIN);
+  const closedWhilePolling = poller.poll();
+  b.close();
+  t.is((await t.throwsAsync<ZmqError>(closedWhilePolling))?.code, "ENOTSOCK");
+  poller.unregister(b);
+  const terminatedWhilePolling = poller.poll();
+  const term = ctx.term();
+  t.is((await t.throwsAsync<ZmqError>(terminatedWhilePolling))?.code, "ETERM");
+  a.close();
+  await term;
+});

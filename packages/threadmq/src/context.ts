@@ -6,6 +6,7 @@
 import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, type MessagePort, type WorkerOptions } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
 import { ZmqError } from "./errors.js";
+import { holdThread, releaseThread } from "./internal/keep-alive.js";
 import { InprocTransport, type ToRoot, type ToThread } from "./transport/inproc/inproc-transport.js";
 import { StreamTransport } from "./transport/stream/stream-transport.js";
 import type { Transport } from "./transport/transport.js";
@@ -77,7 +78,11 @@ export class Context {
   /** Root: control ports of attached threads. Attached: the port to the root. */
   readonly #threadPorts = new Set<MessagePort>();
   readonly #rootPort: MessagePort | undefined;
+  /** In a spawned worker: the parent's pipe name, until `pipe` is first used. */
+  #pipeName: string | undefined;
   #pipe: Pair | undefined;
+  /** Sockets the context made itself (spawn pipes): closed by term, not left to the user. */
+  readonly #owned = new Set<SocketBase>();
   #terminating = false;
   #termPromise: Promise<void> | undefined;
   #allClosed: (() => void) | undefined;
@@ -149,18 +154,22 @@ export class Context {
       throw new ZmqError("EINVAL", "Context.attach(handle) needs the object returned by ctx.handle(), with its port in transferList");
     }
     const context = new Context(token.port);
-    if (token.pipe !== undefined) {
-      const pipe = context.socket("PAIR");
-      pipe.connect(`inproc://${token.pipe}`);
-      context.#pipe = pipe;
-    }
+    context.#pipeName = token.pipe;
     attached = context;
     return context;
   }
 
   /** In a worker started by `ctx.spawn`: the child's end of the PAIR pipe to the parent. */
   get pipe(): Pair {
-    if (!this.#pipe) throw new ZmqError("EINVAL", "this context has no pipe: only a worker started by ctx.spawn() has one");
+    if (!this.#pipe) {
+      if (this.#pipeName === undefined) {
+        throw new ZmqError("EINVAL", "this context has no pipe: only a worker started by ctx.spawn() has one");
+      }
+      // Made on first use, so a worker that never talks to its parent has no hidden socket.
+      this.#pipe = this.socket("PAIR");
+      this.#pipe.connect(`inproc://${this.#pipeName}`);
+      this.#owned.add(this.#pipe);
+    }
     return this.#pipe;
   }
 
@@ -173,6 +182,7 @@ export class Context {
     if (this.#terminating) throw new ZmqError("ETERM", "cannot spawn: the context was terminated");
     const name = `threadmq.spawn.${randomUUID()}`;
     const pipe = this.socket("PAIR");
+    this.#owned.add(pipe);
     // inproc registers the name synchronously (root) or connect-first covers the gap (worker).
     pipe.bind(`inproc://${name}`).catch(() => {});
     const { port } = this.handle();
@@ -218,15 +228,20 @@ export class Context {
 
   /**
    * Terminates the context (zmq_ctx_term): shuts it down, then resolves once every socket has
-   * been closed and has finished lingering.
+   * been closed and has finished lingering. The pipes of `spawn` and `Context.attach()` belong
+   * to the context and are closed here; every other socket must be closed by its user.
    */
   term(): Promise<void> {
     if (this.#termPromise) return this.#termPromise;
     this.shutdown();
+    for (const socket of this.#owned) socket.close();
+    // Like zmq_ctx_term, term blocks (keeps the thread alive) until sockets are closed and
+    // their lingering output is delivered or expired.
+    holdThread();
     this.#termPromise = (async () => {
       if (this.#sockets.size > 0) await new Promise<void>((resolve) => (this.#allClosed = resolve));
       while (this.#lingering.size > 0) await Promise.all([...this.#lingering]);
-    })();
+    })().finally(releaseThread);
     return this.#termPromise;
   }
 

@@ -4,6 +4,7 @@
  * POLLIN only while awaiting a reply, a REP POLLOUT only while it owes one).
  */
 import { ZmqError } from "./errors.js";
+import { holdThread, releaseThread } from "./internal/keep-alive.js";
 import type { SocketBase } from "./socket/socket-base.js";
 
 /** The socket has a message to receive. */
@@ -53,22 +54,28 @@ export class Poller {
     }
     const now = this.#ready();
     if (now.size > 0 || timeoutMs === 0) return Promise.resolve(now);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const removers: (() => void)[] = [];
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const finish = (result: Map<SocketBase, number>) => {
+      const finish = (settle: () => void) => {
         for (const remove of removers) remove();
         if (timer !== undefined) clearTimeout(timer);
-        resolve(result);
+        releaseThread();
+        settle();
       };
       const check = () => {
+        // As zmq_poll: a terminated context or a closed socket ends the wait with an error.
+        for (const socket of this.#registered.keys()) {
+          if (socket.terminating) return finish(() => reject(new ZmqError("ETERM", "the context was terminated while polling")));
+          if (socket.closed) return finish(() => reject(new ZmqError("ENOTSOCK", `a ${socket.type} socket registered with this Poller was closed while polling`)));
+        }
         const ready = this.#ready();
-        if (ready.size > 0) finish(ready);
+        if (ready.size > 0) finish(() => resolve(ready));
       };
+      // A poll waits as a blocked zmq_poll does: it keeps the thread alive until it settles.
+      holdThread();
       for (const socket of this.#registered.keys()) removers.push(socket.onReadiness(check));
-      if (timeoutMs > 0) timer = setTimeout(() => finish(new Map()), timeoutMs);
-      // A poll that can never end (no timeout) must still keep the thread alive.
-      else timer = setTimeout(() => {}, 2 ** 31 - 1);
+      if (timeoutMs > 0) timer = setTimeout(() => finish(() => resolve(new Map())), timeoutMs);
     });
   }
 }

@@ -74,6 +74,14 @@ export class LocalPipe implements Pipe {
     this.#peer.peerRoutingId = owner.routingId;
   }
 
+  /** Tells the other end's owner that this end now serves a new connection. */
+  hiccup(): void {
+    const peer = this.#peer;
+    queueMicrotask(() => {
+      if (!peer.#terminated) peer.#sink?.pipeHiccuped?.(peer);
+    });
+  }
+
   setSink(sink: PipeSink): void {
     this.#sink = sink;
   }

@@ -22,6 +22,8 @@ export interface PipeSink {
   readActivated(pipe: Pipe): void;
   writeActivated(pipe: Pipe): void;
   pipeTerminated(pipe: Pipe): void;
+  /** The pipe now leads to a new connection to the same endpoint (tcp/ipc reconnect). */
+  pipeHiccuped?(pipe: Pipe): void;
 }
 
 export interface Pipe {

@@ -105,6 +105,8 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   protected abstract xAttachPipe(pipe: Pipe): void;
   /** A pipe ended; forget it. */
   protected abstract xPipeTerminated(pipe: Pipe): void;
+  /** A pipe reconnected (tcp/ipc): state the peer kept per connection must be sent again. */
+  protected xHiccuped(_pipe: Pipe): void {}
   /** A pipe that had nothing to read has a message now. */
   protected xReadActivated(_pipe: Pipe): void {}
   /** A pipe that was full has room now. */
@@ -194,6 +196,11 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   /** True after `close()`. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** @internal True once the context is terminating. */
+  get terminating(): boolean {
+    return this.#terminating;
   }
 
   /** The endpoint of the last successful bind or connect, with any port 0 resolved. */
@@ -326,6 +333,13 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   readActivated(pipe: Pipe): void {
     if (!this.#pipes.has(pipe)) return;
     this.xReadActivated(pipe);
+    this.#pump();
+  }
+
+  /** @internal */
+  pipeHiccuped(pipe: Pipe): void {
+    if (!this.#pipes.has(pipe)) return;
+    this.xHiccuped(pipe);
     this.#pump();
   }
 

@@ -29,6 +29,13 @@ export abstract class SubscriberCore extends SocketBase {
   protected xAttachPipe(pipe: Pipe): void {
     this.#fq.attach(pipe);
     this.#publishers.attach(pipe);
+    this.#sendSubscriptions(pipe);
+  }
+  /** A publisher we reconnected to knows nothing of us: tell it again (libzmq xsub hiccup). */
+  protected override xHiccuped(pipe: Pipe): void {
+    this.#sendSubscriptions(pipe);
+  }
+  #sendSubscriptions(pipe: Pipe): void {
     for (const topic of this.#subscriptions.topics()) {
       if (pipe.write(subscriptionMessage(SUBSCRIBE, topic))) pipe.flush();
     }

@@ -34,6 +34,8 @@ export class Session implements PipeSink, EngineHost {
   #ended = false;
   /** An inbound message the full pipe refused; written first once it has room. */
   #held: Buffer[] | undefined;
+  /** Handshakes completed on the persistent pipe: from the second on, the socket is told. */
+  #connections = 0;
 
   constructor(socket: SocketCore, origin: EndpointHandle, owner: SessionOwner, connectSide: boolean) {
     this.#socket = socket;
@@ -104,7 +106,9 @@ export class Session implements PipeSink, EngineHost {
   handshakeDone(peer: PeerInfo): void {
     this.#socket.emit({ type: "handshake", address: this.#origin.address });
     if (this.#pipe) {
-      (this.#pipe as LocalPipe).introduceOwner({ socketType: peer.socketType, routingId: peer.routingId });
+      const pipe = this.#pipe as LocalPipe;
+      pipe.introduceOwner({ socketType: peer.socketType, routingId: peer.routingId });
+      if (this.#connections++ > 0) pipe.hiccup();
     } else {
       this.#makePipe(peer);
     }
