@@ -6,7 +6,7 @@
  */
 import test, { type ExecutionContext } from "ava";
 import * as zmq from "zeromq";
-import { ANY_TCP, interopContext, ipcEndpoint, peer, recv, strings, tbind, zbind } from "../helpers/interop.js";
+import { ANY_TCP, EventLog, interopContext, ipcEndpoint, peer, recv, strings, tbind, within, zbind } from "../helpers/interop.js";
 
 type Transport = "tcp" | "ipc";
 type Side = "we bind" | "they bind";
@@ -149,3 +149,17 @@ for (const transport of ["tcp", "ipc"] as Transport[]) {
     });
   }
 }
+
+test("tcp: our ROUTER connects to a libzmq ROUTER: each side routes by the Identity the other announced", async (t) => {
+  const ctx = interopContext(t);
+  const ours = ctx.socket("ROUTER", { linger: 0, routingId: "ours" });
+  const log = new EventLog(ours);
+  const theirs = peer(t, new zmq.Router({ routingId: "theirs" }));
+  const incoming = theirs.receive();
+  ours.connect(await zbind(theirs, ANY_TCP));
+  await log.wait("handshake");
+  await ours.send(["theirs", "hello from ours"]);
+  t.deepEqual(strings(await within(incoming, 10_000, "message at libzmq ROUTER")), ["ours", "hello from ours"]);
+  await theirs.send(["ours", "hello from theirs"]);
+  t.deepEqual(strings(await recv(ours)), ["theirs", "hello from theirs"]);
+});
