@@ -311,11 +311,21 @@ export function child(t: ExecutionContext, command: string, args: string[], opti
   };
 }
 
-/** True if `python3 -c "import zmq"` works here (decided synchronously, at module load). */
-export function pythonZmqAvailable(): { ok: boolean; detail: string } {
-  const r = spawnSync("python3", ["-c", "import zmq; print(zmq.zmq_version(), zmq.pyzmq_version())"], { encoding: "utf8", timeout: 20_000 });
-  if (r.status === 0) return { ok: true, detail: r.stdout.trim() };
-  return { ok: false, detail: (r.error?.message ?? r.stderr ?? "").trim().split("\n").pop() ?? "" };
+/**
+ * A Python interpreter that can `import zmq`, decided synchronously (at module load): `$PYTHON_ZMQ`,
+ * ("off" = none), then `python3` on PATH, then Debian's `/usr/bin/python3` (where `apt-get install python3-zmq`
+ * puts pyzmq, even when a pyenv/venv python3 comes first on PATH).
+ */
+export function findPythonZmq(): { python: string | undefined; detail: string } {
+  if (process.env["PYTHON_ZMQ"] === "off") return { python: undefined, detail: "PYTHON_ZMQ=off" };
+  const candidates = [process.env["PYTHON_ZMQ"], "python3", "/usr/bin/python3"].filter((c): c is string => !!c);
+  const failures: string[] = [];
+  for (const python of candidates) {
+    const r = spawnSync(python, ["-c", "import zmq; print('pyzmq', zmq.pyzmq_version(), 'libzmq', zmq.zmq_version())"], { encoding: "utf8", timeout: 20_000 });
+    if (r.status === 0) return { python, detail: r.stdout.trim() };
+    failures.push(`${python}: ${(r.error?.message ?? r.stderr ?? "").trim().split("\n").pop()}`);
+  }
+  return { python: undefined, detail: failures.join("; ") };
 }
 
 /** A free loopback tcp port (bound and released; good enough for a program that needs a fixed port). */
