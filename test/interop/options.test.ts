@@ -237,3 +237,46 @@ test.failing("ipc abstract namespace: a libzmq REP binds ipc://@name, our REQ co
   await req.send("and back?");
   t.deepEqual(strings(await recv(rep, 2_000)), ["and back?"]);
 });
+
+test("tcp: mandatory on our ROUTER: sending to a libzmq DEALER that has left rejects with EHOSTUNREACH", async (t) => {
+  const ctx = interopContext(t);
+  const router = ctx.socket("ROUTER", { linger: 0, mandatory: true });
+  const log = new EventLog(router);
+  const dealer = new zmq.Dealer({ routingId: "leaver", linger: 0 });
+  dealer.connect(await tbind(router, ANY_TCP));
+  await dealer.send("hi");
+  t.deepEqual(strings(await recv(router)), ["leaver", "hi"]);
+  await router.send(["leaver", "still there"]);
+  t.deepEqual(strings(await recv(dealer)), ["still there"]);
+  dealer.close();
+  await log.wait("disconnect");
+  await t.throwsAsync(router.send(["leaver", "gone"]), { code: "EHOSTUNREACH" });
+});
+
+test("tcp: our REQ discards a reply from a libzmq ROUTER that lacks the empty delimiter, and takes the proper one", async (t) => {
+  const ctx = interopContext(t);
+  const req = ctx.socket("REQ", { linger: 0 });
+  const router = peer(t, new zmq.Router());
+  req.connect(await zbind(router, ANY_TCP));
+  await req.send("q");
+  const [id] = await recv(router);
+  await router.send([id!, "no delimiter"]);
+  await router.send([id!, "", "proper"]);
+  t.deepEqual(strings(await recv(req)), ["proper"]);
+  t.is(req.stats.messagesDiscarded, 1);
+});
+
+test("tcp: a 16 MiB single-frame message both ways (DEALER ↔ libzmq ROUTER)", async (t) => {
+  const ctx = interopContext(t);
+  const dealer = ctx.socket("DEALER", { linger: 0, routingId: "big" });
+  const router = peer(t, new zmq.Router());
+  dealer.connect(await zbind(router, ANY_TCP));
+  const body = Buffer.alloc(16 * 1024 * 1024);
+  for (let i = 0; i < body.length; i += 4096) body[i] = (i >> 12) & 0xff;
+  await dealer.send(body);
+  const [id, got] = await recv(router, 20_000);
+  t.true(got!.equals(body));
+  await router.send([id!, got!]);
+  const [back] = await recv(dealer, 20_000);
+  t.true(back!.equals(body));
+});
