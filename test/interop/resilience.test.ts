@@ -146,16 +146,18 @@ test("tcp: our ROUTER restarts on the same port; a libzmq REQ that lost its repl
 
 // ---- heartbeats ----------------------------------------------------------------------------
 
-test("tcp: our heartbeats (50 ms interval, 150 ms timeout) keep an idle libzmq ROUTER connection up for 1.5 s", async (t) => {
+// Serial, with timeouts far above the intervals: an event-loop stall from a concurrent test on a
+// loaded 2-core CI machine must not be mistaken for a dead peer.
+test.serial("tcp: our heartbeats (100 ms interval, 1 s timeout) keep an idle libzmq ROUTER connection up for 2 s", async (t) => {
   const ctx = interopContext(t);
   const router = peer(t, new zmq.Router());
   const theirs = zEvents(router);
-  const dealer = ctx.socket("DEALER", { linger: 0, heartbeatInterval: 50, heartbeatTimeout: 150, heartbeatTimeToLive: 500, routingId: "hb" });
+  const dealer = ctx.socket("DEALER", { linger: 0, heartbeatInterval: 100, heartbeatTimeout: 1000, heartbeatTimeToLive: 1000, routingId: "hb" });
   const log = new EventLog(dealer);
   dealer.connect(await zbind(router, ANY_TCP));
   await log.wait("handshake");
-  // Idle on purpose: ~30 PINGs must be answered in time by libzmq (any reply traffic resets our deadline).
-  await delay(1500);
+  // Idle on purpose: ~15 PINGs must be answered by libzmq (any reply traffic resets our deadline).
+  await delay(2000); // longer than interval + timeout: a peer that never answered would be gone by now
   t.is(log.count("disconnect"), 0, `our events: ${log.events.map((e) => `${e.type} ${e.reason ?? ""}`).join("; ")}`);
   t.is(log.count("handshake"), 1);
   await dealer.send("still here");
@@ -165,15 +167,15 @@ test("tcp: our heartbeats (50 ms interval, 150 ms timeout) keep an idle libzmq R
   t.false(theirs.includes("disconnect"), `libzmq events: ${theirs.join(", ")}`);
 });
 
-test("tcp: libzmq's heartbeats (50 ms, timeout 150 ms, ttl 300 ms) to our idle ROUTER are answered: nobody disconnects in 1.5 s", async (t) => {
+test.serial("tcp: libzmq's heartbeats (100 ms, timeout 1 s, ttl 1 s) to our idle ROUTER are answered: nobody disconnects in 2 s", async (t) => {
   const ctx = interopContext(t);
   const router = ctx.socket("ROUTER", { linger: 0 });
   const log = new EventLog(router);
-  const dealer = peer(t, new zmq.Dealer({ heartbeatInterval: 50, heartbeatTimeout: 150, heartbeatTimeToLive: 300, routingId: "zhb" }));
+  const dealer = peer(t, new zmq.Dealer({ heartbeatInterval: 100, heartbeatTimeout: 1000, heartbeatTimeToLive: 1000, routingId: "zhb" }));
   const theirs = zEvents(dealer);
   dealer.connect(await tbind(router, ANY_TCP));
   await log.wait("handshake");
-  await delay(1500);
+  await delay(2000); // longer than interval + timeout: a peer that never answered would be gone by now
   t.is(log.count("disconnect"), 0, `our events: ${log.events.map((e) => `${e.type} ${e.reason ?? ""}`).join("; ")}`);
   t.false(theirs.includes("disconnect"), `libzmq events: ${theirs.join(", ")}`);
   t.is(theirs.filter((e) => e === "handshake").length, 1, `libzmq events: ${theirs.join(", ")}`);
