@@ -32,15 +32,10 @@ for (const mode of ["tcp", "ipc"] as const) {
   });
 }
 
-// LIBRARY ISSUE (API trap), found while writing the promotion worker.
-// Expected: a worker started by ctx.spawn that closed every socket it created can `await ctx.term()`
-// on its attached view (as a process does on its own context) and then finish normally (exit 0).
-// Actual: term() never resolves, because Context.attach() made a hidden PAIR socket for `ctx.pipe`
-// that the worker never opened itself and so did not close. The thread stays alive (that socket
-// holds it) and never exits by itself; when the parent finally terminates its context, the thread
-// dies with exit code 13 (unsettled top-level await) and the code after term() never runs.
-// The promotion helper works around it by closing ctx.pipe right after attach.
-test.failing("a spawned worker that closed its own sockets can await ctx.term() on its attached context and exit 0", async (t) => {
+// A worker started by ctx.spawn that closed every socket it created can `await ctx.term()` on its
+// attached view (as a process does on its own context) and then finish normally (exit 0): the
+// spawn pipe is made only when `ctx.pipe` is used, and term closes it as the context's own.
+test("a spawned worker that closed its own sockets can await ctx.term() on its attached context and exit 0", async (t) => {
   const ctx = new Context();
   t.teardown(async () => {
     for (const s of [...ctx.sockets]) s.close();

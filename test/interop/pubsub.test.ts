@@ -160,14 +160,10 @@ for (const transport of ["tcp", "ipc"] as const) {
   }
 }
 
-// LIBRARY BUG (zeromq-reference §5.13 item 4, "re-send all subscriptions after every (re)connect").
-// Expected: after the publisher comes back, our SUB's connect-side session reconnects and the
-// SUBSCRIBE for "keep" reaches the new publisher, as libzmq does via xsub_t::xhiccuped.
-// Actual: reconnect and handshake succeed (monitor: connect, handshake) but no SUBSCRIBE is sent:
-// the connect-side pipe survives the reconnect (session.ts persistentPipe), XSubscriber only sends
-// its subscriptions in xAttachPipe, and nothing tells the socket the pipe "hiccuped". The SUB
-// then silently receives nothing from the restarted publisher, forever.
-test.failing("tcp: a libzmq PUB restarts on the same port: our SUB re-sends its subscriptions on reconnect and filtered traffic resumes", async (t) => {
+// zeromq-reference §5.13 item 4: "re-send all subscriptions after every (re)connect"
+// (libzmq: xsub_t::xhiccuped). The connect-side pipe survives the reconnect, so the session
+// tells the socket the pipe hiccuped and the SUB sends its subscriptions again.
+test("tcp: a libzmq PUB restarts on the same port: our SUB re-sends its subscriptions on reconnect and filtered traffic resumes", async (t) => {
   const ctx = interopContext(t);
   const sub = ctx.socket("SUB", { linger: 0, reconnectInterval: 50 });
   const log = new EventLog(sub);

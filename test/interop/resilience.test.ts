@@ -439,13 +439,9 @@ test("tcp: our connecting PULL reports a libzmq peer that went away as exactly o
   t.is(log.count("disconnect"), 1, log.events.map((e) => e.type).join(", "));
 });
 
-// LIBRARY BUG: the bind side reports one lost connection twice.
-// Expected: one `disconnect` event per connection that ends, as libzmq's ZMQ_EVENT_DISCONNECTED
-// (and as our connect side does, test above).
-// Actual: events are bind, accept, handshake, disconnect ("peer closed the connection", from
-// Session.engineClosed), disconnect (no reason, from SocketBase.pipeTerminated when the session's
-// per-connection pipe ends) — two events for one connection, so a monitor counting peers drifts.
-test.failing("tcp: our bound PULL reports a libzmq peer that went away as exactly one disconnect event", async (t) => {
+// One `disconnect` event per connection that ends, as libzmq's ZMQ_EVENT_DISCONNECTED (and as
+// our connect side does, test above), with the engine's reason.
+test("tcp: our bound PULL reports a libzmq peer that went away as exactly one disconnect event", async (t) => {
   const ctx = interopContext(t);
   const pull = ctx.socket("PULL", { linger: 0 });
   const log = new EventLog(pull);

@@ -57,15 +57,7 @@ export function workerEndpoint(): string {
 /** Worker side: the context to use, wherever the worker runs. */
 export function workerContext(): Context {
   if (!isMainThread) {
-    const ctx = Context.attach();
-    // ctx.spawn gives every thread a PAIR pipe to its parent; a promoted worker does not use it
-    // (a process has none), and an open socket would keep this view's ctx.term() waiting forever.
-    try {
-      ctx.pipe.close();
-    } catch {
-      // started by new Worker + ctx.handle(): no pipe
-    }
-    return ctx;
+    return Context.attach();
   }
   const ctx = new Context();
   const stop = () => ctx.shutdown();

@@ -44,6 +44,7 @@ export class LocalPipe implements Pipe {
   readonly endpoint: string;
   peerRoutingId: Buffer | undefined;
   peerType: string | undefined;
+  endReason: string | undefined;
 
   private constructor(endpoint: string, inLane: Lane, outLane: Lane) {
     this.endpoint = endpoint;
@@ -139,8 +140,9 @@ export class LocalPipe implements Pipe {
     if (peer.#readArmed && this.#out.queue.length > 0) peer.#notifyRead();
   }
 
-  terminate(lingerMs: number): void {
+  terminate(lingerMs: number, reason?: string): void {
     if (this.#terminated) return;
+    if (reason !== undefined) this.#peer.endReason ??= reason;
     const out = this.#out;
     if (!this.#closed) {
       this.#closed = true;

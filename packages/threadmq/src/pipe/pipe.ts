@@ -47,8 +47,13 @@ export interface Pipe {
   readonly outstanding: number;
   /** Changes this end's share of the capacity (SNDHWM, RCVHWM; 0 = unlimited). */
   setHighWaterMarks(sendHwm: number, receiveHwm: number): void;
-  /** Stops this end; see the contract above for `linger`. Idempotent. */
-  terminate(lingerMs: number): void;
+  /**
+   * Stops this end; see the contract above for `linger`. Idempotent. `reason` (why a
+   * connection ended) is shown to the other end's owner as `endReason`.
+   */
+  terminate(lingerMs: number, reason?: string): void;
+  /** Why the peer ended this pipe, when it said (a tcp/ipc session passes the engine's reason). */
+  readonly endReason?: string | undefined;
   /** True once `pipeTerminated` has fired. */
   readonly terminated: boolean;
 }

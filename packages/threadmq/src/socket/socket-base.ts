@@ -356,7 +356,9 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     const origin = this.#pipeOrigin.get(pipe);
     this.#pipeOrigin.delete(pipe);
     this.xPipeTerminated(pipe);
-    if (!this.#closed && origin) this.emit({ type: "disconnect", address: origin.address });
+    if (!this.#closed && origin) {
+      this.emit({ type: "disconnect", address: origin.address, ...(pipe.endReason ? { reason: pipe.endReason } : {}) });
+    }
     if (this.#closed) {
       if (this.#pipes.size === 0) this.#finishLinger();
     } else {

@@ -143,8 +143,8 @@ export class Session implements PipeSink, EngineHost {
     }
     if (this.#ended) return;
     if (!this.#persistentPipe) {
-      // The pipe lives for one connection; the socket reports its end.
-      this.#pipe?.terminate(0);
+      // The pipe lives for one connection; the socket reports its end, with our reason.
+      this.#pipe?.terminate(0, reason.detail);
       this.#pipe = undefined;
     }
     this.#held = undefined;
