@@ -11,9 +11,7 @@ export const registry: ReadonlyArray<() => Promise<{ default: BenchModule }>> = 
   () => import("./benches/same-thread.js"),
   () => import("./benches/reqrep-latency.js"),
   () => import("./benches/zeromq-inproc.js"),
-  // Planned, by their owners (one file each + one line here):
-  // () => import("./benches/tcp-throughput.js"),   threadmq vs zeromq.js over tcp, two processes (Peer.process)
-  // () => import("./benches/tcp-latency.js"),      REQ/REP round trip over tcp, threadmq vs zeromq.js
-  // () => import("./benches/pool.js"),             @threadmq/pool vs piscina
-  // () => import("./benches/comlink.js"),          comlink over threadmq vs over MessagePort
+  () => import("./benches/tcp.js"),
+  () => import("./benches/pool.js"),
+  () => import("./benches/comlink.js"),
 ];
