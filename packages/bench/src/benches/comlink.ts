@@ -109,6 +109,9 @@ const mod: BenchModule = {
         secondary: "p99",
         baseline: PORT,
         samplesPerRound: 3,
+        // threadmq's path is JS end to end: its first few thousand round trips run before
+        // V8 has optimized it (up to ~3x slower), so warm every variant up for 3 samples.
+        warmup: 3,
         variants: [portVariant((api) => sequentialLatency(() => api.add(1, 2), latency)), pairVariant((api) => sequentialLatency(() => api.add(1, 2), latency))],
         targets: [
           // Both are bound by the same OS thread wake-up; 5% covers round-to-round jitter of the medians (as in reqrep-latency).

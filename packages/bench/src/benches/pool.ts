@@ -97,6 +97,9 @@ const mod: BenchModule = {
         secondary: "p99",
         baseline: PISCINA,
         samplesPerRound: 3,
+        // threadmq's path is JS end to end: its first few thousand round trips run before
+        // V8 has optimized it (up to ~3x slower), so warm every variant up for 3 samples.
+        warmup: 3,
         variants: variants(ADD, (run) => sequentialLatency(() => run({ a: 1, b: 2 }), latency)),
       },
     ];
