@@ -1,8 +1,9 @@
 /**
  * The benchmark modules, in run order. To add one: write `benches/<name>.ts` whose
  * default export is a BenchModule (see types.ts), and add one line here.
- * Modules load lazily, so a module's dependencies (zeromq, piscina...) are only
- * imported when it runs.
+ * main.ts loads every module (to list them); a module imports its heavy dependencies
+ * (zeromq, piscina, comlink, @threadmq/pool) inside its variants' open(), so they load
+ * only when it runs.
  */
 import type { BenchModule } from "./types.js";
 
