@@ -1,8 +1,9 @@
 /**
  * The benchmark modules, in run order. To add one: write `benches/<name>.ts` whose
  * default export is a BenchModule (see types.ts), and add one line here.
- * Modules load lazily, so a module's dependencies (zeromq, piscina...) are only
- * imported when it runs.
+ * main.ts loads every module (to list them); a module imports its heavy dependencies
+ * (zeromq, piscina, comlink, @threadmq/pool) inside its variants' open(), so they load
+ * only when it runs.
  */
 import type { BenchModule } from "./types.js";
 
@@ -11,9 +12,7 @@ export const registry: ReadonlyArray<() => Promise<{ default: BenchModule }>> = 
   () => import("./benches/same-thread.js"),
   () => import("./benches/reqrep-latency.js"),
   () => import("./benches/zeromq-inproc.js"),
-  // Planned, by their owners (one file each + one line here):
-  // () => import("./benches/tcp-throughput.js"),   threadmq vs zeromq.js over tcp, two processes (Peer.process)
-  // () => import("./benches/tcp-latency.js"),      REQ/REP round trip over tcp, threadmq vs zeromq.js
-  // () => import("./benches/pool.js"),             @threadmq/pool vs piscina
-  // () => import("./benches/comlink.js"),          comlink over threadmq vs over MessagePort
+  () => import("./benches/tcp.js"),
+  () => import("./benches/pool.js"),
+  () => import("./benches/comlink.js"),
 ];

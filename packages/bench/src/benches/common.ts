@@ -7,7 +7,7 @@
  */
 import { Context, type Push } from "threadmq";
 import { Peer, dataChannel } from "../peer.js";
-import { ratePerSecond } from "../stats.js";
+import { latencySummary, ratePerSecond } from "../stats.js";
 import type { MetricSpec, Session, Variant } from "../types.js";
 
 export const SINK = new URL("../workers/sink.js", import.meta.url);
@@ -46,29 +46,50 @@ async function timed(peer: Peer, mode: string, n: number, size: number, who: str
 export type TmqMode = "await" | "try";
 
 /**
- * threadmq PUSH (main, bound) -> PULL (worker, connected) over cross-thread inproc.
+ * threadmq PUSH (main, bound) -> PULL (connected) over cross-thread inproc (receiver in a
+ * worker thread), or over tcp 127.0.0.1 with the receiver in a worker thread or a child
+ * process (a root context of its own there).
  * "await": `await push.send()` per message, receiver `await pull.receive()` per message.
  * "try":   `push.trySend()` and `pull.tryReceive()`, each falling back to the awaiting call
  *          only when it would block: the idiomatic fast path.
  */
-export function threadmqPushPull(name: string, mode: TmqMode, size: number, n: number, socketOptions: object = {}): Variant {
+export function threadmqPushPull(
+  name: string,
+  mode: TmqMode,
+  size: number,
+  n: number,
+  socketOptions: object = {},
+  transport: "inproc" | "tcp" = "inproc",
+  where: "thread" | "process" = "thread",
+): Variant {
   return {
     name,
     note:
-      mode === "await"
+      (transport === "tcp" ? `tcp 127.0.0.1, PUSH bound in main, PULL connected in a worker ${where}; ` : "") +
+      (mode === "await"
         ? "await push.send() / await pull.receive() per message"
-        : "trySend / tryReceive loops, falling back to await send() / receive() when they would block",
+        : "trySend / tryReceive loops, falling back to await send() / receive() when they would block"),
     async open(): Promise<Session> {
+      if (transport === "inproc" && where === "process") throw new Error("inproc cannot cross processes");
       const ctx = new Context();
       const push: Push = ctx.socket("PUSH", { linger: 0, ...socketOptions });
-      const endpoint = `inproc://${uniqueName("push")}`;
-      await push.bind(endpoint);
-      const peer = await Peer.thread(SINK, { ctx });
-      await peer.call("tmq.open", { endpoint, options: { linger: 0, ...socketOptions } });
+      await push.bind(transport === "inproc" ? `inproc://${uniqueName("push")}` : "tcp://127.0.0.1:0");
+      const endpoint = push.lastEndpoint!;
+      let peer: Peer | undefined;
+      try {
+        peer = where === "thread" ? await Peer.thread(SINK, { ctx }) : await Peer.process(SINK);
+        await peer.call("tmq.open", { endpoint, options: { linger: 0, ...socketOptions } });
+      } catch (error) {
+        push.close();
+        await peer?.close();
+        await ctx.term();
+        throw error;
+      }
+      const p = peer;
       const buf = Buffer.alloc(size, 0x61);
       return {
         run: () =>
-          timed(peer, mode, n, size, name, async () => {
+          timed(p, mode, n, size, name, async () => {
             if (mode === "await") {
               for (let i = 0; i < n; i++) await push.send(buf);
             } else {
@@ -77,7 +98,7 @@ export function threadmqPushPull(name: string, mode: TmqMode, size: number, n: n
           }),
         async close() {
           push.close();
-          await peer.close();
+          await p.close();
           for (const s of [...ctx.sockets]) s.close();
           await ctx.term();
         },
@@ -157,3 +178,38 @@ export function zeromqPushPull(name: string, transport: "inproc" | "tcp", size: 
     },
   };
 }
+
+/**
+ * Calls/s of an async call: runs `total` calls keeping `inFlight` of them outstanding
+ * (that many lanes, each awaiting its call before starting the next one).
+ */
+export async function inFlightRate(call: () => Promise<unknown>, total: number, inFlight: number): Promise<{ rate: number }> {
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (started < total) {
+      started++;
+      await call();
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, lane));
+  return { rate: ratePerSecond(total, performance.now() - t0) };
+}
+
+/** Round-trip latency of an async call, `n` calls one after the other: p50/p99/mean/min/max in µs. */
+export async function sequentialLatency(call: () => Promise<unknown>, n: number) {
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call();
+    lat[i] = (performance.now() - t0) * 1000;
+  }
+  return latencySummary(lat);
+}
+
+/** p50 (primary), p99 and mean of a round trip, in µs. */
+export const LATENCY: readonly MetricSpec[] = [
+  { key: "p50", label: "p50", kind: "micros", better: "lower" },
+  { key: "p99", label: "p99", kind: "micros", better: "lower" },
+  { key: "mean", label: "mean", kind: "micros", better: "lower" },
+];
