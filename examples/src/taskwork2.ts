@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Context, Poller, POLLIN } from "threadmq";
 import { parse } from "./lib/args.js";
 import { main } from "./lib/main.js";
+import { stopPipe } from "./lib/stop.js";
 import { untilShutdown } from "./lib/zhelpers.js";
 
 export interface TaskWork2Options {
@@ -15,6 +16,8 @@ export interface TaskWork2Options {
   sink?: string;
   control?: string;
   progress?: (mark: string) => void;
+  /** Ends the loop (besides KILL): a poll does not wake on ETERM. */
+  signal?: AbortSignal;
 }
 
 /** Works until "KILL" arrives (or the context terminates); resolves with the tasks done. */
@@ -36,10 +39,12 @@ export async function taskwork2(ctx: Context, options: TaskWork2Options = {}): P
   const poller = new Poller();
   poller.register(receiver, POLLIN);
   poller.register(controller, POLLIN);
+  const stop = await stopPipe(ctx, poller, options.signal);
   let done = 0;
   await untilShutdown(async () => {
     for (;;) {
       const ready = await poller.poll();
+      if (stop.stopped) break;
       if (ready.has(receiver)) {
         const [workload] = await receiver.receive();
         await sleep(Number(workload)); // Do the work
@@ -51,6 +56,7 @@ export async function taskwork2(ctx: Context, options: TaskWork2Options = {}): P
       if (ready.has(controller)) break;
     }
   });
+  stop.close();
   for (const socket of [receiver, sender, controller]) socket.close();
   return done;
 }

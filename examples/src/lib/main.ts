@@ -4,11 +4,13 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 
-/** True when the module with this `import.meta.url` is the script node was started with. */
+/** True when the module with this `import.meta.url` is the script node was started with, in the main thread. */
 export function isMain(moduleUrl: string): boolean {
   const script = process.argv[1];
-  if (!script) return false;
+  // A worker thread running the same file (mtrelay, rtreq, ...) shares process.argv.
+  if (!script || !isMainThread) return false;
   // Compare real paths: the script may be reached through a symlink (pnpm's node_modules).
   try {
     return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(script);

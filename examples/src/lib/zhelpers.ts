@@ -1,7 +1,7 @@
 /**
  * The guide's zhelpers (s_dump, s_set_id, ...) in TypeScript, shared by the examples.
  */
-import { ZmqError, type Message } from "threadmq";
+import { ZmqError, type Context, type Message } from "threadmq";
 
 /** Where an example writes its lines; tests pass their own to read them. */
 export type Log = (line: string) => void;
@@ -48,5 +48,19 @@ export async function untilShutdown<T>(loop: () => Promise<T>): Promise<T | unde
   } catch (error) {
     if (isShutdown(error)) return undefined;
     throw error;
+  }
+}
+
+/**
+ * ctx.term(), holding the event loop until it is done: term waits for lingering messages,
+ * but a tcp connect still waiting for its peer holds nothing ref'd, so node would exit
+ * early (code 13) and lose them (a library bug, see test/examples/library-bugs.test.ts).
+ */
+export async function terminate(ctx: Context): Promise<void> {
+  const holdLoop = setInterval(() => {}, 1 << 30);
+  try {
+    await ctx.term();
+  } finally {
+    clearInterval(holdLoop);
   }
 }
