@@ -70,10 +70,12 @@ export async function lbbroker(options: LbBrokerOptions = {}): Promise<Map<strin
   const self = new URL(import.meta.url);
   const start = (lbRole: Role["lbRole"], endpoint: string) => ctx.spawn(self, { workerData: { lbRole, endpoint, quiet } satisfies Role });
   const exited = (thread: ReturnType<typeof start>) => new Promise((resolve) => thread.once("exit", resolve));
-  const clientThreads = Array.from({ length: clients }, () => start("client", frontend.lastEndpoint!));
-  const clientsDone = Promise.all(clientThreads.map(exited));
   const workerThreads = Array.from({ length: workers }, () => start("worker", backend.lastEndpoint!));
   const workersDone = Promise.all(workerThreads.map(exited));
+  // The clients start once every worker has said READY (the guide starts all at once):
+  // then each worker gets a share, however slowly its thread came up.
+  let clientThreads: ReturnType<typeof start>[] = [];
+  let clientsDone: Promise<unknown> = Promise.resolve();
 
   // Queue of available workers; what each served
   const idle: Buffer[] = [];
@@ -92,6 +94,10 @@ export async function lbbroker(options: LbBrokerOptions = {}): Promise<Map<strin
       // Queue worker identity for load-balancing
       const [workerId, , clientId, , reply] = await backend.receive();
       idle.push(workerId!);
+      if (clientThreads.length === 0 && idle.length === workers) {
+        clientThreads = Array.from({ length: clients }, () => start("client", frontend.lastEndpoint!));
+        clientsDone = Promise.all(clientThreads.map(exited));
+      }
       // Second frame is empty; third is READY or else a client reply identity
       if (clientId!.toString() !== "READY") {
         await frontend.send([clientId!, "", reply!]);

@@ -30,9 +30,12 @@ export async function taskvent(ctx: Context, options: TaskVentOptions = {}): Pro
   const sink = ctx.socket("PUSH");
   try {
     const ready = options.ready?.(sender);
+    // The start signal must reach the sink before any result can: wait until the sink is
+    // connected, or a quick worker's result could arrive first and be taken for it.
+    const sinkConnected = handshakes(sink, 1);
     await sender.bind(bind);
     sink.connect(sinkEndpoint);
-    await ready;
+    await Promise.all([ready, sinkConnected]);
     log("Sending tasks to workers...");
 
     // The first message is "0" and signals start of batch

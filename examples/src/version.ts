@@ -4,6 +4,7 @@
  * Run: `pnpm example version`
  */
 import { readFileSync } from "node:fs";
+import { parse } from "./lib/args.js";
 import { main } from "./lib/main.js";
 
 /** The threadmq version, read from the package that `import "threadmq"` resolves to. */
@@ -14,5 +15,6 @@ export function threadmqVersion(): string {
 }
 
 main(import.meta.url, async () => {
+  parse("usage: version", {});
   console.log(`Current threadmq version is ${threadmqVersion()} (speaks ZMTP 3.1, as libzmq 4.x)`);
 });

@@ -13,7 +13,7 @@ export interface Program {
   child: ChildProcessWithoutNullStreams;
   stdout: Lines;
   stderr: Lines;
-  /** Resolves when the process has exited (code, or the signal that ended it). */
+  /** Resolves when the process has exited and its output is all read (code, or the signal that ended it). */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -35,7 +35,8 @@ export function startScript(t: ExecutionContext, script: string, args: string[] 
   createInterface({ input: child.stdout }).on("line", stdout.log).on("close", () => stdout.end());
   createInterface({ input: child.stderr }).on("line", stderr.log).on("close", () => stderr.end());
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
+    // "close", not "exit": only then have stdout and stderr been read to their end.
+    child.once("close", (code, signal) => resolve({ code, signal }));
   });
   let exited = false;
   void exit.then(() => (exited = true));
