@@ -59,9 +59,9 @@ export const groups: Record<string, Group> = {
     ],
   },
   sync: {
-    describe: "syncpub + 10 syncsub (chapter 2)",
+    describe: "syncpub + 10 syncsub, 100000 updates (chapter 2)",
     parts: (p) => [
-      { name: "syncpub", args: ["--bind", `tcp://*:${p(5561)}`, "--sync", `tcp://*:${p(5562)}`], ends: true },
+      { name: "syncpub", args: ["--bind", `tcp://*:${p(5561)}`, "--sync", `tcp://*:${p(5562)}`, "--updates", "100000"], ends: true },
       ...workers(10, { args: ["--connect", `tcp://localhost:${p(5561)}`, "--sync", `tcp://localhost:${p(5562)}`], ends: true }, "syncsub"),
     ],
   },
