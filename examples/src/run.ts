@@ -79,7 +79,7 @@ async function runGroup(name: string, args: string[]): Promise<void> {
     return { part, child, exit };
   });
   const stopAll = (children: ChildProcess[]) => children.forEach((child) => child.exitCode === null && child.kill("SIGTERM"));
-  process.once("SIGINT", () => stopAll(running.map((r) => r.child)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stopAll(running.map((r) => r.child)));
   const codes = await Promise.all(running.filter((r) => r.part.ends).map((r) => r.exit));
   stopAll(running.map((r) => r.child));
   await Promise.all(running.map((r) => r.exit));

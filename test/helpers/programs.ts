@@ -29,7 +29,8 @@ export function cliScript(): string {
 
 /** Runs `node script args...`; the child is killed at teardown if it still runs. */
 export function startScript(t: ExecutionContext, script: string, args: string[] = [], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Program {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "pipe" });
+  // Its own process group, so that teardown also ends what it started (the launcher's parts).
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "pipe", detached: true });
   const stdout = new Lines();
   const stderr = new Lines();
   createInterface({ input: child.stdout }).on("line", stdout.log).on("close", () => stdout.end());
@@ -41,9 +42,12 @@ export function startScript(t: ExecutionContext, script: string, args: string[] 
   let exited = false;
   void exit.then(() => (exited = true));
   t.teardown(async () => {
-    if (exited) return;
-    child.kill("SIGKILL");
-    await exit;
+    try {
+      process.kill(-child.pid!, "SIGKILL"); // the whole group: grandchildren too
+    } catch {
+      // Nothing left in the group.
+    }
+    if (!exited) await exit;
   });
   return { child, stdout, stderr, exit };
 }
