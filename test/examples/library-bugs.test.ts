@@ -10,8 +10,9 @@ import { freeEndpoint } from "../helpers/ports.js";
 import { startScript } from "../helpers/programs.js";
 
 // BUG: ctx.term() does not keep the process alive while a closed socket lingers on a tcp
-// connect whose peer is not listening yet: the reconnect timer is unref'd and nothing else
-// is ref'd, so node exits with code 13 (unsettled top-level await) and the message is lost.
+// connect whose peer is not listening yet: once the first attempt was refused, the reconnect
+// timer (stream-transport.ts, Connecter#retry) is unref'd and nothing else is ref'd, so node
+// exits with code 13 (unsettled top-level await) and the queued message is lost.
 // libzmq's zmq_ctx_term blocks until the linger ends. Workaround in the CLI: hold a ref'd
 // timer while awaiting term.
 test.failing("term waits for a lingering message until the connect peer appears (exits 0, delivers)", async (t) => {
