@@ -26,6 +26,8 @@ export async function startMtServer(ctx: Context, frontendEndpoint: string, work
   const workers = Array.from({ length: workerCount }, (_, id) =>
     ctx.spawn(new URL("./mtserver-worker.js", import.meta.url), { workerData: { id } }),
   );
+  // Listen for the exits from the start: a worker told to stop may exit before the next one is told.
+  const exited = Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("exit", resolve))));
   const done = proxy(frontend, backend).catch(() => {});
   return {
     done,
@@ -34,7 +36,7 @@ export async function startMtServer(ctx: Context, frontendEndpoint: string, work
       for (const worker of workers) {
         await worker.pipe.send("STOP");
       }
-      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("exit", resolve))));
+      await exited;
       for (const worker of workers) worker.pipe.close();
       frontend.close();
       backend.close();
