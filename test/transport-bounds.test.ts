@@ -42,3 +42,26 @@ for (const transport of ["tcp", "ipc"] as const) {
     t.is(pull.tryReceive(), undefined);
   });
 }
+
+for (const transport of ["tcp", "ipc"] as const) {
+  test(`messages that arrived before the peer went away are still delivered (${transport})`, async (t) => {
+    const ctx = new Context();
+    const pull = ctx.socket("PULL", { linger: 0 });
+    const push = ctx.socket("PUSH");
+    t.teardown(async () => {
+      pull.close();
+      push.close();
+      await ctx.term();
+    });
+    const events = pull.events;
+    const ep = await bindEndpoint(pull, transport);
+    await connectPeers(transport, pull, ep, [push]);
+    for (let i = 0; i < 100; i++) await push.send(String(i));
+    push.close();
+    // Read nothing until the connection is gone: what it carried must still be there.
+    for await (const event of events) if (event.type === "disconnect") break;
+    const got: string[] = [];
+    for (let msg = pull.tryReceive(); msg; msg = pull.tryReceive()) got.push(msg[0]!.toString());
+    t.deepEqual(got, Array.from({ length: 100 }, (_, i) => String(i)));
+  });
+}

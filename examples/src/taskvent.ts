@@ -10,7 +10,7 @@ import { Context, type Push } from "threadmq";
 import { count, parse } from "./lib/args.js";
 import { main } from "./lib/main.js";
 import { handshakes } from "./lib/peers.js";
-import { randomInt, terminate, type Log } from "./lib/zhelpers.js";
+import { randomInt, type Log } from "./lib/zhelpers.js";
 
 export interface TaskVentOptions {
   bind?: string;
@@ -82,5 +82,5 @@ main(import.meta.url, async () => {
     maxWorkload: count(usage, "max-workload", values["max-workload"], 100),
     ready: workers === undefined ? enterPressed : (sender) => handshakes(sender, workers),
   });
-  await terminate(ctx);
+  await ctx.term();
 });

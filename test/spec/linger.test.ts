@@ -18,6 +18,9 @@ for (const transport of transports) {
     for (let i = 0; i < 3; i++) t.deepEqual(await recv(pull), [`m${i}`]);
   });
 
+  // Over tcp/ipc what was handed to the engine and the kernel before the close is on the wire,
+  // and a receiver keeps what arrived (libzmq); dropping at close is only exact over inproc.
+  if (transport === "inproc")
   test(`close with linger 0: output still queued is dropped (${transport})`, async (t) => {
     const h = harness(t);
     const pull = h.socket("PULL");
@@ -31,6 +34,9 @@ for (const transport of transports) {
     t.is(pull.tryReceive(), undefined);
   });
 
+  // Over tcp/ipc what was handed to the engine and the kernel before the close is on the wire,
+  // and a receiver keeps what arrived (libzmq); dropping at close is only exact over inproc.
+  if (transport === "inproc")
   test(`close with linger 100: output is kept 100 ms, then dropped (${transport})`, async (t) => {
     const h = harness(t);
     const pull = h.socket("PULL");
@@ -62,6 +68,9 @@ for (const transport of transports) {
     t.is(pull.tryReceive(), undefined);
   });
 
+  // Over tcp/ipc what was handed to the engine and the kernel before the close is on the wire,
+  // and a receiver keeps what arrived (libzmq); dropping at close is only exact over inproc.
+  if (transport === "inproc")
   test(`disconnect with linger 0: output queued for that peer is dropped (${transport})`, async (t) => {
     const h = harness(t);
     const pull = h.socket("PULL");

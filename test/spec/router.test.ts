@@ -36,6 +36,9 @@ for (const transport of transports) {
 
   // Disabled upstream in libzmq; our design destroys a pipe's queues with the connection.
   // linger 0: disconnect drops unsent output at once (reference §3.5).
+  // Over tcp/ipc what was handed to the engine and the kernel before the close is on the wire,
+  // and a receiver keeps what arrived (libzmq); dropping at close is only exact over inproc.
+  if (transport === "inproc")
   test(`destroy_queue_on_disconnect: a gone DEALER is unroutable and its queues are gone (${transport})`, async (t) => {
     const h = harness(t);
     const a = h.socket("ROUTER", { mandatory: true, linger: 0 });

@@ -1,9 +1,7 @@
 /**
  * Stopping a loop that waits in Poller.poll(): the guide's self-pipe (interrupt.c), a
- * PAIR over inproc registered with the poller and written to when `signal` aborts.
- * Needed because a blocked poll() does not wake up when the context terminates or a
- * socket closes (a library bug, see test/examples/library-bugs.test.ts), so ETERM alone
- * cannot end such a loop as it ends one blocked in receive().
+ * PAIR over inproc registered with the poller and written to when `signal` aborts, so a
+ * loop blocked in poll() stops on a signal (Ctrl-C) without tearing its context down.
  */
 import { randomUUID } from "node:crypto";
 import { POLLIN, type Context, type Poller } from "threadmq";

@@ -50,17 +50,3 @@ export async function untilShutdown<T>(loop: () => Promise<T>): Promise<T | unde
     throw error;
   }
 }
-
-/**
- * ctx.term(), holding the event loop until it is done: term waits for lingering messages,
- * but a tcp connect still waiting for its peer holds nothing ref'd, so node would exit
- * early (code 13) and lose them (a library bug, see test/examples/library-bugs.test.ts).
- */
-export async function terminate(ctx: Context): Promise<void> {
-  const holdLoop = setInterval(() => {}, 1 << 30);
-  try {
-    await ctx.term();
-  } finally {
-    clearInterval(holdLoop);
-  }
-}

@@ -129,8 +129,13 @@ export class Context {
       throw new ZmqError("EINVAL", `unknown socket type ${JSON.stringify(type)}; use one of ${socketTypes.join(", ")}`);
     }
     if (this.#terminating) throw new ZmqError("ETERM", "cannot create a socket: the context was terminated");
+    return this.#makeSocket(type, options);
+  }
+
+  #makeSocket<T extends SocketType>(type: T, options?: SocketOptions<SocketClasses[T]>): SocketClasses[T] {
     const socket = new constructors[type](this.#core, options);
     this.#sockets.add(socket);
+    if (this.#terminating) socket.contextTerminating();
     return socket as unknown as SocketClasses[T];
   }
 
@@ -166,9 +171,11 @@ export class Context {
         throw new ZmqError("EINVAL", "this context has no pipe: only a worker started by ctx.spawn() has one");
       }
       // Made on first use, so a worker that never talks to its parent has no hidden socket.
-      this.#pipe = this.socket("PAIR");
-      this.#pipe.connect(`inproc://${this.#pipeName}`);
+      // Reached after term too (a worker closing its pipe on the way out): then it is born
+      // terminated, and only `close` works on it, as on every socket of this context.
+      this.#pipe = this.#makeSocket("PAIR");
       this.#owned.add(this.#pipe);
+      if (!this.#terminating) this.#pipe.connect(`inproc://${this.#pipeName}`);
     }
     return this.#pipe;
   }

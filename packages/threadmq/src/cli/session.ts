@@ -76,12 +76,8 @@ export async function runCli(options: CliOptions, io: Io): Promise<number> {
     process.off("SIGINT", interrupted);
     lines.close();
     socket.close();
-    // term waits for linger, so what we sent gets delivered. Hold the event loop while it
-    // does: a tcp connecter still waiting for its peer holds nothing ref'd, and the process
-    // would exit (code 13) with the messages undelivered (reported as a library bug).
-    const holdLoop = setInterval(() => {}, 1 << 30);
+    // term waits for linger (and keeps the process up meanwhile), so what we sent is delivered.
     await ctx.term();
-    clearInterval(holdLoop);
   }
   return status;
 }

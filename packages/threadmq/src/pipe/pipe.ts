@@ -52,7 +52,10 @@ export interface Pipe {
    * connection ended) is shown to the other end's owner as `endReason`.
    */
   terminate(lingerMs: number, reason?: string): void;
-  /** Why the peer ended this pipe, when it said (a tcp/ipc session passes the engine's reason). */
+  /**
+   * Why the peer ended this pipe, when it said: a tcp/ipc session passes the engine's reason,
+   * and has then reported the disconnect itself.
+   */
   readonly endReason?: string | undefined;
   /** True once `pipeTerminated` has fired. */
   readonly terminated: boolean;

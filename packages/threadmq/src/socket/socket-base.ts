@@ -356,9 +356,8 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     const origin = this.#pipeOrigin.get(pipe);
     this.#pipeOrigin.delete(pipe);
     this.xPipeTerminated(pipe);
-    if (!this.#closed && origin) {
-      this.emit({ type: "disconnect", address: origin.address, ...(pipe.endReason ? { reason: pipe.endReason } : {}) });
-    }
+    // A pipe ended with a reason was reported by its transport when the connection was lost.
+    if (!this.#closed && origin && pipe.endReason === undefined) this.emit({ type: "disconnect", address: origin.address });
     if (this.#closed) {
       if (this.#pipes.size === 0) this.#finishLinger();
     } else {

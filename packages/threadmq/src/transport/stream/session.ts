@@ -136,15 +136,16 @@ export class Session implements PipeSink, EngineHost {
     const address = this.#origin.address;
     if (reason.kind === "handshake-failed") {
       this.#socket.emit({ type: "handshake-failed", address, reason: reason.detail });
-    } else if (reason.handshakeDone && reason.kind !== "local" && this.#persistentPipe) {
-      // A pipe that outlives the connection tells nobody else; one that ends with it is
-      // reported by the socket when it ends.
+    } else if (reason.handshakeDone && reason.kind !== "local") {
+      // Reported when the connection is lost (libzmq's DISCONNECTED), not when the socket
+      // has read what it carried; the pipe's end reason tells the socket it was reported.
       this.#socket.emit({ type: "disconnect", address, reason: reason.detail });
     }
     if (this.#ended) return;
     if (!this.#persistentPipe) {
-      // The pipe lives for one connection; the socket reports its end, with our reason.
-      this.#pipe?.terminate(0, reason.detail);
+      // The pipe lives for one connection; the socket reports its end, with our reason. What
+      // the peer sent before it went stays readable (-1): received messages are never dropped.
+      this.#pipe?.terminate(-1, reason.detail);
       this.#pipe = undefined;
     }
     this.#held = undefined;
