@@ -384,20 +384,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
         return Promise.reject(error);
       }
     }
-    const timeout = this.#options.get("sendTimeout") as number;
-    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `${this.type} socket cannot send now (sendTimeout is 0)`));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: SendWaiter = { msg, resolve, reject, timer: undefined };
-      if (timeout > 0) {
-        waiter.timer = setTimeout(() => {
-          this.#sendWaiters.remove(waiter);
-          releaseThread();
-          reject(new ZmqError("EAGAIN", `${this.type} send timed out after ${timeout} ms (sendTimeout)`));
-        }, timeout);
-      }
-      holdThread();
-      this.#sendWaiters.push(waiter);
-    });
+    return this.#wait<void>(this.#sendWaiters, "sendTimeout", "send", (resolve, reject) => ({ msg, resolve, reject, timer: undefined }));
   }
 
   /** @internal Implementation of the public `trySend`. */
@@ -428,19 +415,32 @@ export abstract class SocketBase implements PipeSink, SocketCore {
         return Promise.reject(error);
       }
     }
-    const timeout = this.#options.get("receiveTimeout") as number;
-    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `no message to receive on this ${this.type} socket (receiveTimeout is 0)`));
-    return new Promise<Message>((resolve, reject) => {
-      const waiter: ReceiveWaiter = { resolve, reject, timer: undefined };
+    return this.#wait<Message>(this.#receiveWaiters, "receiveTimeout", "receive", (resolve, reject) => ({ resolve, reject, timer: undefined }));
+  }
+
+  /**
+   * Puts a call in line until the pump serves it, its timeout expires (EAGAIN) or the socket
+   * closes; a waiting call keeps the thread alive.
+   */
+  #wait<T>(
+    queue: Deque<SendWaiter | ReceiveWaiter>,
+    option: "sendTimeout" | "receiveTimeout",
+    verb: "send" | "receive",
+    make: (resolve: (value: T) => void, reject: (error: ZmqError) => void) => SendWaiter | ReceiveWaiter,
+  ): Promise<T> {
+    const timeout = this.#options.get(option) as number;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `this ${this.type} socket cannot ${verb} now (${option} is 0)`));
+    return new Promise<T>((resolve, reject) => {
+      const waiter = make(resolve, reject);
       if (timeout > 0) {
         waiter.timer = setTimeout(() => {
-          this.#receiveWaiters.remove(waiter);
+          queue.remove(waiter);
           releaseThread();
-          reject(new ZmqError("EAGAIN", `${this.type} receive timed out after ${timeout} ms (receiveTimeout)`));
+          reject(new ZmqError("EAGAIN", `${this.type} ${verb} timed out after ${timeout} ms (${option})`));
         }, timeout);
       }
       holdThread();
-      this.#receiveWaiters.push(waiter);
+      queue.push(waiter);
     });
   }
 
