@@ -1,0 +1,12 @@
+import { Context } from "threadmq";
+const ctx = new Context();
+const push = ctx.socket("PUSH");
+const events = push.events;
+push.connect(process.argv[2]);
+for (let event = await events.next(); event?.type !== "connect:retry"; event = await events.next());
+await push.send("hello");
+push.close();
+console.log("closed, terminating");
+(async () => { for await (const e of events) console.log("ev", e.type, e.reason ?? ""); })();
+await ctx.term();
+console.log("term done");
