@@ -26,6 +26,10 @@ import type { Pipe, PipeSink } from "../pipe/pipe.js";
 import type { CommonOptions } from "../options/types.js";
 import type { EndpointHandle, SocketCore, Transport } from "../transport/transport.js";
 import type { SocketType } from "./socket-type.js";
+import { Endpoints } from "./endpoints.js";
+import { installSurface } from "./surface.js";
+
+export type { Readable, Writable } from "./surface.js";
 
 /** What a socket needs from its context. */
 export interface ContextCore {
@@ -59,12 +63,6 @@ interface ReceiveWaiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-interface Binding {
-  kind: "bind" | "connect";
-  requested: string;
-  handle: EndpointHandle;
-}
-
 const RESOLVED = Promise.resolve();
 
 export abstract class SocketBase implements PipeSink, SocketCore {
@@ -73,8 +71,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   readonly #context: ContextCore;
   readonly #options = new Map<OptionName, OptionValue>();
   readonly #pipes = new Set<Pipe>();
-  readonly #pipeOrigin = new Map<Pipe, EndpointHandle>();
-  readonly #bindings: Binding[] = [];
+  readonly #endpoints = new Endpoints();
   readonly #sendWaiters = new Deque<SendWaiter>();
   readonly #receiveWaiters = new Deque<ReceiveWaiter>();
   readonly #readinessListeners = new Set<() => void>();
@@ -266,7 +263,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
       handle.close();
       throw new ZmqError("ENOTSOCK", `this ${this.type} socket was closed while binding ${endpoint}`);
     }
-    this.#bindings.push({ kind: "bind", requested: endpoint, handle });
+    this.#endpoints.add("bind", endpoint, handle);
     this.#lastEndpoint = handle.address;
     this.emit({ type: "bind", address: handle.address });
   }
@@ -282,7 +279,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
       throw new ZmqError("EINVAL", `cannot connect to a wildcard port in "${endpoint}"; give the port number`);
     }
     const handle = this.#context.transport(parsed.scheme).connect(this, parsed);
-    this.#bindings.push({ kind: "connect", requested: endpoint, handle });
+    this.#endpoints.add("connect", endpoint, handle);
     this.#lastEndpoint = handle.address;
   }
 
@@ -301,16 +298,8 @@ export abstract class SocketBase implements PipeSink, SocketCore {
 
   #dropBinding(kind: "bind" | "connect", endpoint: string): void {
     parseEndpoint(endpoint);
-    const index = this.#bindings.findIndex(
-      (b) => b.kind === kind && (b.requested === endpoint || b.handle.address === endpoint) && !(kind === "bind" && isWildcard(endpoint) && b.handle.address !== endpoint),
-    );
-    if (index < 0) {
-      throw new ZmqError("ENOENT", `${endpoint} is not ${kind === "bind" ? "bound" : "connected"} on this socket`);
-    }
-    const [binding] = this.#bindings.splice(index, 1);
-    binding!.handle.close();
     const linger = this.#options.get("linger") as number;
-    for (const [pipe, origin] of this.#pipeOrigin) if (origin === binding!.handle) pipe.terminate(linger);
+    for (const pipe of this.#endpoints.remove(kind, endpoint)) pipe.terminate(linger);
   }
 
   // ---- pipes -------------------------------------------------------------------
@@ -324,7 +313,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     pipe.setSink(this);
     pipe.setHighWaterMarks(this.#hwm("sendHighWaterMark"), this.#hwm("receiveHighWaterMark"));
     this.#pipes.add(pipe);
-    this.#pipeOrigin.set(pipe, origin);
+    this.#endpoints.pipeAdded(pipe, origin);
     this.xAttachPipe(pipe);
     this.#pump();
   }
@@ -353,8 +342,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
   /** @internal */
   pipeTerminated(pipe: Pipe): void {
     if (!this.#pipes.delete(pipe)) return;
-    const origin = this.#pipeOrigin.get(pipe);
-    this.#pipeOrigin.delete(pipe);
+    const origin = this.#endpoints.pipeRemoved(pipe);
     this.xPipeTerminated(pipe);
     // A pipe ended with a reason was reported by its transport when the connection was lost.
     if (!this.#closed && origin && pipe.endReason === undefined) this.emit({ type: "disconnect", address: origin.address });
@@ -560,7 +548,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     if (this.#closed) return;
     this.#closed = true;
     this.#rejectAll(() => new ZmqError("ENOTSOCK", `the ${this.type} socket was closed while the call was waiting`));
-    for (const binding of this.#bindings.splice(0)) binding.handle.close();
+    this.#endpoints.closeAll();
     const linger = this.#options.get("linger") as number;
     const lingerDone = new Promise<void>((resolve) => (this.#lingerDone = resolve));
     if (this.#pipes.size === 0) this.#finishLinger();
@@ -608,84 +596,4 @@ export abstract class SocketBase implements PipeSink, SocketCore {
 
 export interface SocketBase extends CommonOptions {}
 
-/** An endpoint whose address is chosen at bind time: tcp port `*` or 0, `ipc://*`. */
-function isWildcard(endpoint: string): boolean {
-  return /^tcp:\/\/.*:(\*|0)$/.test(endpoint) || endpoint === "ipc://*";
-}
-
-// ---- capabilities: the public send/receive surface, declared once --------------
-
-/** A socket that can send. */
-export interface Writable {
-  /**
-   * Sends one message (a frame or an array of frames, sent atomically). Resolves once the
-   * message is queued; waits while the socket is at its high-water mark (in call order, with
-   * other waiting sends); rejects with EAGAIN after `sendTimeout`.
-   */
-  send(message: MessageLike): Promise<void>;
-  /** Sends without waiting (ZMQ_DONTWAIT): true if queued, false if it would block. */
-  trySend(message: MessageLike): boolean;
-}
-
-/** A socket that can receive. */
-export interface Readable extends AsyncIterable<Message> {
-  /** Receives one whole message (all its frames). Waits for one; rejects with EAGAIN after `receiveTimeout`. */
-  receive(): Promise<Message>;
-  /** Receives without waiting (ZMQ_DONTWAIT): the message, or undefined if none is queued. */
-  tryReceive(): Message | undefined;
-}
-
-/** The option properties, defined once from the option table. */
-for (const name of Object.keys(optionDescriptors)) {
-  Object.defineProperty(SocketBase.prototype, name, {
-    configurable: true,
-    enumerable: false,
-    get(this: SocketBase) {
-      return this.option(name as OptionName);
-    },
-    set(this: SocketBase, value: unknown) {
-      this.setOptionValue(name, value);
-    },
-  });
-}
-
-Object.defineProperties(SocketBase.prototype, {
-  send: {
-    value(this: SocketBase, message: MessageLike) {
-      return this.sendMessage(message);
-    },
-  },
-  trySend: {
-    value(this: SocketBase, message: MessageLike) {
-      return this.trySendMessage(message);
-    },
-  },
-  receive: {
-    value(this: SocketBase) {
-      return this.receiveMessage();
-    },
-  },
-  tryReceive: {
-    value(this: SocketBase) {
-      return this.tryReceiveMessage();
-    },
-  },
-  [Symbol.asyncIterator]: {
-    value(this: SocketBase): AsyncIterator<Message> {
-      return {
-        next: async () => {
-          if (this.closed) return { value: undefined, done: true };
-          try {
-            return { value: await this.receiveMessage(), done: false };
-          } catch (error) {
-            if (error instanceof ZmqError && (error.code === "ENOTSOCK" || error.code === "ETERM")) {
-              return { value: undefined, done: true };
-            }
-            throw error;
-          }
-        },
-        return: async () => ({ value: undefined, done: true }),
-      };
-    },
-  },
-});
+installSurface(SocketBase.prototype);
