@@ -1,7 +1,7 @@
 /**
  * The guide's zhelpers (s_dump, s_set_id, ...) in TypeScript, shared by the examples.
  */
-import { ZmqError, type Context, type Message } from "threadmq";
+import { ZmqError, type Message } from "threadmq";
 
 /** Where an example writes its lines; tests pass their own to read them. */
 export type Log = (line: string) => void;
