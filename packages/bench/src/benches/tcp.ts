@@ -38,45 +38,13 @@ function roundTrip(name: string, lib: "threadmq" | "zeromq", n: number): Variant
       const check = (reply: Buffer | undefined) => {
         if (reply?.length !== RR_SIZE) throw new Error(`reply of ${reply?.length} bytes`);
       };
-      if (lib === "threadmq") {
-        const ctx = new Context();
-        const req: Request = ctx.socket("REQ", { linger: 0 });
-        await req.bind("tcp://127.0.0.1:0");
-        let peer: Peer | undefined;
-        try {
-          peer = await Peer.process(ECHO);
-          await peer.call("tmq.rep", { endpoint: req.lastEndpoint, options: { linger: 0 } });
-        } catch (error) {
-          req.close();
-          await peer?.close();
-          await ctx.term();
-          throw error;
-        }
-        const p = peer;
-        return {
-          run: () =>
-            sequentialLatency(async () => {
-              await req.send(buf);
-              const [reply] = await req.receive();
-              check(reply);
-            }, n),
-          async close() {
-            req.close();
-            await p.close();
-            for (const s of [...ctx.sockets]) s.close();
-            await ctx.term();
-          },
-        };
-      }
-      const zmq = await import("zeromq");
-      const req = new zmq.Request({ linger: 0 });
-      await req.bind("tcp://127.0.0.1:*");
+      const requester = await bindRequester(lib);
       let peer: Peer | undefined;
       try {
         peer = await Peer.process(ECHO);
-        await peer.call("zmq.rep", { endpoint: req.lastEndpoint });
+        await peer.call(lib === "threadmq" ? "tmq.rep" : "zmq.rep", { endpoint: requester.endpoint, options: { linger: 0 } });
       } catch (error) {
-        req.close();
+        await requester.close();
         await peer?.close();
         throw error;
       }
@@ -84,15 +52,50 @@ function roundTrip(name: string, lib: "threadmq" | "zeromq", n: number): Variant
       return {
         run: () =>
           sequentialLatency(async () => {
-            await req.send(buf);
-            const [reply] = await req.receive();
-            check(reply);
+            await requester.send(buf);
+            check(await requester.receive());
           }, n),
         async close() {
-          req.close();
           await p.close();
+          await requester.close();
         },
       };
+    },
+  };
+}
+
+/** A REQ bound on a free loopback port, the same shape for either library. */
+interface Requester {
+  endpoint: string;
+  send(frame: Buffer): Promise<void>;
+  receive(): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+async function bindRequester(lib: "threadmq" | "zeromq"): Promise<Requester> {
+  if (lib === "threadmq") {
+    const ctx = new Context();
+    const req: Request = ctx.socket("REQ", { linger: 0 });
+    await req.bind("tcp://127.0.0.1:0");
+    return {
+      endpoint: req.lastEndpoint!,
+      send: (frame) => req.send(frame),
+      receive: async () => (await req.receive())[0],
+      async close() {
+        for (const s of [...ctx.sockets]) s.close();
+        await ctx.term();
+      },
+    };
+  }
+  const zmq = await import("zeromq");
+  const req = new zmq.Request({ linger: 0 });
+  await req.bind("tcp://127.0.0.1:*");
+  return {
+    endpoint: req.lastEndpoint!,
+    send: (frame) => req.send(frame),
+    receive: async () => (await req.receive())[0],
+    async close() {
+      req.close();
     },
   };
 }
