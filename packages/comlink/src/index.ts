@@ -34,6 +34,7 @@ import { randomBytes } from "node:crypto";
 import { DefaultDeserializer, DefaultSerializer } from "node:v8";
 import { MessageChannel, MessagePort } from "node:worker_threads";
 import type { Dealer, Pair, Router } from "threadmq";
+import { readNodeHostObject } from "threadmq/internal/host-objects";
 
 /** comlink's Endpoint, structurally (comlink's own type refers to DOM types). */
 export interface SocketEndpoint {
@@ -97,7 +98,6 @@ const TAG_PORT = 0x434c_0001;
 
 // Node's own host-object hooks (not in @types/node).
 const nodeWriteHostObject = (DefaultSerializer.prototype as unknown as { _writeHostObject(this: DefaultSerializer, o: unknown): void })._writeHostObject;
-const nodeReadHostObject = (DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): unknown })._readHostObject;
 
 interface Channel {
   port: MessagePort;
@@ -137,20 +137,7 @@ class PortDeserializer extends DefaultDeserializer {
       return this.onPort((this.readRawBytes(length) as Buffer).toString("latin1"));
     }
     // Not ours: give the tag back to Node's reader, which reads it first.
-    const readUint32 = this.readUint32;
-    let replay = true;
-    this.readUint32 = () => {
-      if (replay) {
-        replay = false;
-        return tag;
-      }
-      return readUint32.call(this);
-    };
-    try {
-      return nodeReadHostObject.call(this);
-    } finally {
-      delete (this as { readUint32?: unknown }).readUint32;
-    }
+    return readNodeHostObject(this, tag);
   }
 }
 

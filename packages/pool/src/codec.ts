@@ -13,6 +13,7 @@
  * them a SharedArrayBuffer is a DataCloneError.
  */
 import { DefaultDeserializer, DefaultSerializer } from "node:v8";
+import { readNodeHostObject } from "threadmq/internal/host-objects";
 
 /** Tags after Node's own typed-array indices (0..12) in host-object records. */
 const TAG_SHARED_VIEW = 0x5348_0001;
@@ -36,7 +37,6 @@ const viewTypes = [
 
 // Node's own host-object hooks (not in @types/node).
 const nodeWriteHostObject = (DefaultSerializer.prototype as unknown as { _writeHostObject(this: DefaultSerializer, view: unknown): void })._writeHostObject;
-const nodeReadHostObject = (DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): unknown })._readHostObject;
 
 /** DataViews standing for a bare SharedArrayBuffer during serialization. */
 const bareMarkers = new WeakSet<object>();
@@ -97,20 +97,7 @@ class SharingDeserializer extends DefaultDeserializer {
       return new (Ctor as unknown as new (b: ArrayBufferLike, o: number, l: number) => unknown)(buffer, byteOffset, Ctor === DataView ? byteLength : byteLength / per);
     }
     // Not ours: hand the tag back to Node's reader, which reads it first.
-    const readUint32 = this.readUint32;
-    let replay = true;
-    this.readUint32 = () => {
-      if (replay) {
-        replay = false;
-        return tag;
-      }
-      return readUint32.call(this);
-    };
-    try {
-      return nodeReadHostObject.call(this);
-    } finally {
-      delete (this as { readUint32?: unknown }).readUint32;
-    }
+    return readNodeHostObject(this, tag);
   }
 }
 
