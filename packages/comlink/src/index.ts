@@ -35,6 +35,7 @@ import { DefaultDeserializer, DefaultSerializer } from "node:v8";
 import { MessageChannel, MessagePort } from "node:worker_threads";
 import type { Dealer, Pair, Router } from "threadmq";
 import { readNodeHostObject } from "threadmq/internal/host-objects";
+import { watchReadable } from "threadmq/internal/readable-watch";
 
 /** comlink's Endpoint, structurally (comlink's own type refers to DOM types). */
 export interface SocketEndpoint {
@@ -68,31 +69,23 @@ const MAX_JSON_OBJECTS = 64;
  * `seen` holds the objects met so far (shared or cyclic references need v8).
  */
 function isPlainJson(value: unknown, depth: number, seen: object[]): boolean {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case "object": {
-      if (value === null) return true;
-      if (depth > 16 || seen.length >= MAX_JSON_OBJECTS || seen.includes(value)) return false;
-      seen.push(value);
-      if (Array.isArray(value)) {
-        // Dense, and no extra named properties (structured clone keeps those, JSON not).
-        let keys = 0;
-        for (const _ in value) keys++;
-        if (keys !== value.length) return false;
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1, seen)) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false;
-      return true;
-    }
-    default:
-      return false;
+  if (typeof value !== "object") {
+    if (typeof value === "string" || typeof value === "boolean") return true;
+    // Finite and not -0 (JSON writes -0 as 0).
+    return typeof value === "number" && value - value === 0 && (value !== 0 || 1 / value > 0);
   }
+  if (value === null) return true;
+  if (depth > 16 || seen.length >= MAX_JSON_OBJECTS || seen.includes(value)) return false;
+  seen.push(value);
+  if (Array.isArray(value)) {
+    const length = value.length;
+    // Dense (JSON turns holes into null), and no extra named properties (structured clone keeps those, JSON not).
+    for (let i = 0; i < length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1, seen)) return false;
+    return Object.keys(value).length === length;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false;
+  return true;
 }
 const TAG_PORT = 0x434c_0001;
 
@@ -145,15 +138,15 @@ class Endpoint implements SocketEndpoint {
   readonly #socket: AnySocket;
   readonly #router: boolean;
   readonly #peer: Buffer | undefined;
-  readonly #listeners = new Set<EventListenerLike>();
+  /** Replaced, never mutated, so a dispatch in progress keeps the list it started with. */
+  #listeners: readonly EventListenerLike[] = [];
   readonly #channels = new Map<string, Channel>();
   /** ROUTER serving many peers: comlink message id -> the peer that asked. */
   readonly #replyTo = new Map<string, Buffer>();
   readonly #nonce = randomBytes(6).toString("hex");
   #nextChannel = 0;
-  #outbox: Buffer[][] = [];
-  #flushScheduled = false;
-  #started = false;
+  /** Set while started: stops watching the socket (and lets the thread exit). */
+  #stopWatching: (() => void) | undefined;
   #closed = false;
 
   constructor(socket: AnySocket, options: SocketEndpointOptions) {
@@ -182,27 +175,35 @@ class Endpoint implements SocketEndpoint {
 
   addEventListener(type: string, listener: EventListenerLike): void {
     if (type !== "message") return;
-    this.#listeners.add(listener);
+    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
     this.start();
   }
 
   removeEventListener(type: string, listener: EventListenerLike): void {
-    if (type === "message") this.#listeners.delete(listener);
+    if (type === "message") this.#listeners = this.#listeners.filter((l) => l !== listener);
   }
 
+  /**
+   * Starts delivering messages. While started, the endpoint keeps its thread alive, as a
+   * MessagePort with a listener does.
+   */
   start(): void {
-    if (this.#started || this.#closed) return;
-    this.#started = true;
-    void this.#receiveLoop();
+    if (this.#stopWatching || this.#closed) return;
+    this.#stopWatching = watchReadable(this.#socket, this.#drain);
   }
 
   close(): void {
     if (this.#closed) return;
-    this.#flush();
+    this.#end();
+    this.#socket.close();
+  }
+
+  /** Stops for good: the socket closed, its context ended, or close() was called. */
+  #end(): void {
     this.#closed = true;
+    this.#stopWatching?.();
     for (const channel of this.#channels.values()) channel.port.close();
     this.#channels.clear();
-    this.#socket.close();
   }
 
   // ---- wire ---------------------------------------------------------------------------
@@ -222,25 +223,10 @@ class Endpoint implements SocketEndpoint {
   }
 
   /**
-   * Messages posted in one tick leave together at its end (a microtask): the peer then
-   * wakes once for all of them instead of once per message.
+   * Written at once, as a MessagePort posts: a peer that is awake reads it on its next
+   * look, a sleeping one is woken by the first message only.
    */
   #write(frames: Buffer[]): void {
-    this.#outbox.push(frames);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flush);
-    }
-  }
-
-  readonly #flush = (): void => {
-    this.#flushScheduled = false;
-    const outbox = this.#outbox;
-    this.#outbox = [];
-    for (const frames of outbox) this.#writeNow(frames);
-  };
-
-  #writeNow(frames: Buffer[]): void {
     try {
       // A socket at its high-water mark waits: comlink has no backpressure of its own.
       if (!this.#socket.trySend(frames)) this.#socket.send(frames).catch(() => {});
@@ -249,23 +235,22 @@ class Endpoint implements SocketEndpoint {
     }
   }
 
-  async #receiveLoop(): Promise<void> {
+  /** Runs after every wake of the socket: delivers everything queued. */
+  readonly #drain = (): void => {
     const socket = this.#socket;
-    try {
-      for (;;) {
-        let msg = socket.tryReceive();
-        if (msg === undefined) msg = await socket.receive();
-        do this.#dispatch(msg);
-        while (!this.#closed && (msg = socket.tryReceive()) !== undefined);
-        if (this.#closed) return;
+    while (!this.#closed) {
+      let msg: Buffer[] | undefined;
+      try {
+        msg = socket.tryReceive();
+      } catch {
+        // The socket closed or the context terminated.
+        this.#end();
+        return;
       }
-    } catch {
-      // The socket closed or the context terminated.
-      this.#closed = true;
-      for (const channel of this.#channels.values()) channel.port.close();
-      this.#channels.clear();
+      if (msg === undefined) return;
+      this.#dispatch(msg);
     }
-  }
+  };
 
   #dispatch(msg: Buffer[]): void {
     let peer: Buffer | undefined;
@@ -310,9 +295,16 @@ class Endpoint implements SocketEndpoint {
       if (typeof id === "string") this.#replyTo.set(id, peer);
     }
     const event = { data };
-    for (const listener of [...this.#listeners]) {
-      if (typeof listener === "function") listener(event);
-      else listener.handleEvent(event);
+    for (const listener of this.#listeners) {
+      try {
+        if (typeof listener === "function") listener(event);
+        else listener.handleEvent(event);
+      } catch (error) {
+        // As from a MessagePort's listener: an uncaught exception, and the next message is still delivered.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
   }
 

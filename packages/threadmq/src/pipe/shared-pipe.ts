@@ -26,6 +26,9 @@
  * - After write() returned false, writeActivated comes once the reader has brought
  *   the pipe down to libzmq's low-water mark (capacity/2, or capacity-1024 above
  *   2048), not after every single read; checkWrite()/write() themselves are exact.
+ * - A reader that finds its ring empty parks one event-loop turn later (setImmediate),
+ *   not at once: in a burst the writer keeps publishing into an awake ring, so it sends
+ *   one wake per burst rather than one per message the reader happened to catch up with.
  * - A busy-polling reader sees new data on every read(), large messages included, but
  *   must yield to the event loop now and then: peer death and the linger/termination
  *   hand-shake are noticed from port events and microtasks.
@@ -210,6 +213,10 @@ export class SharedPipe implements Pipe {
   private fired = false;
   private portClosed = false;
   private evalScheduled = false;
+  /** A grace turn is queued (setImmediate). */
+  private graceScheduled = false;
+  /** Inside the grace turn's evaluate: an empty ring now parks the reader. */
+  private graceOver = false;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal use createSharedPipe / openSharedPipe. */
@@ -301,6 +308,13 @@ export class SharedPipe implements Pipe {
     let m = this.inn.read();
     if (m === undefined) {
       this.readArmed = true;
+      if (!this.sleeping && !this.graceOver) {
+        // Stay awake one more event-loop turn before parking: a writer in the middle of
+        // a burst publishes meanwhile and owes no wake (a postMessage, ~8 µs of its time).
+        this.scheduleGrace();
+        if (peerState !== END_OPEN || this.portClosed) this.scheduleEvaluate();
+        return undefined;
+      }
       if (!this.sleeping) {
         // Flag first, then look again: a message published before the writer could see
         // the flag is caught by this second look; one published later finds the flag
@@ -524,6 +538,27 @@ export class SharedPipe implements Pipe {
     if (this.inn.ackReaderWake()) this.sleeping = false;
     this.out.ackWriterWake();
     this.evaluate();
+  };
+
+  private scheduleGrace(): void {
+    if (this.graceScheduled) return;
+    this.graceScheduled = true;
+    setImmediate(this.graceTurn);
+  }
+
+  private readonly graceTurn = (): void => {
+    this.graceScheduled = false;
+    if (!this.inn.isEmpty()) {
+      // Arrived during the grace turn: read on (the next empty read grants another turn).
+      this.evaluate();
+      return;
+    }
+    this.graceOver = true;
+    try {
+      this.evaluate();
+    } finally {
+      this.graceOver = false;
+    }
   };
 
   private scheduleEvaluate(): void {
