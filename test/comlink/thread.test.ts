@@ -37,6 +37,19 @@ test("calls, properties and async methods of an object in a worker thread", asyn
   });
 });
 
+test("a call leaves at once: the worker runs it while the caller's thread is still busy", async (t) => {
+  await withWorker(async (remote) => {
+    t.is(await remote.add(0, 0), 0); // the worker is up and listening
+    const ranAt = remote.now();
+    // A long synchronous computation right after the call, as in `const p = remote.f(); compute(); await p`.
+    const busyUntil = Date.now() + 500;
+    while (Date.now() < busyUntil) {
+      // busy
+    }
+    t.true((await ranAt) < busyUntil, "the call ran in the worker during the caller's computation, not after it");
+  });
+});
+
 test("a thrown error reaches the caller", async (t) => {
   await withWorker(async (remote) => {
     const error = await t.throwsAsync(remote.fail());

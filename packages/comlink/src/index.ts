@@ -8,20 +8,22 @@
  *
  * On the wire (one socket message per comlink message):
  *
- *   PAIR / DEALER:  [channel, payload]
- *   ROUTER:         [peer routing id, channel, payload]
+ *   PAIR / DEALER:  [payload]            the endpoint's own messages
+ *                   [channel, payload]   a bridged port's messages
+ *                   [channel, ""]        that port closed
+ *   ROUTER:         the same, after the peer's routing id
  *
  * `payload` is the comlink message serialized with node:v8 (structured clone). Messages
  * that are plain JSON data (checked: plain objects, dense arrays, strings, finite numbers
  * other than -0, booleans, null; no shared or cyclic references) take a JSON fast path,
  * which gives the very same value back at a third of the cost; a payload starting with
- * 0xFF (v8's version tag) is v8, anything else is JSON text. `channel`
- * is empty for the endpoint itself; comlink's proxies (`Comlink.proxy`, callbacks,
+ * 0xFF (v8's version tag) is v8, anything else is JSON text (so a payload is never empty).
+ * Comlink's proxies (`Comlink.proxy`, callbacks,
  * `createEndpoint`) transfer MessagePorts, which cannot cross a socket, so each
  * transferred port becomes a *channel* multiplexed over the same socket: the port is
  * written as a reference to a fresh channel id, its messages are forwarded as
  * [channel, payload], and the receiving side hands comlink a new local MessagePort that is
- * bridged to that channel. `[channel]` alone (no payload) closes it. So callbacks work
+ * bridged to that channel. `[channel, ""]` closes it. So callbacks work
  * wherever the socket goes: across threads (inproc) and processes or hosts (tcp), with no
  * extra endpoint to bind.
  *
@@ -59,7 +61,7 @@ export interface SocketEndpointOptions {
 
 type AnySocket = Pair | Dealer | Router;
 
-const MAIN = Buffer.alloc(0);
+const CLOSED = Buffer.alloc(0);
 const V8_VERSION_TAG = 0xff;
 const MAX_JSON_OBJECTS = 64;
 
@@ -170,7 +172,7 @@ class Endpoint implements SocketEndpoint {
       if (!peer) throw new TypeError("a ROUTER endpoint without `peer` can only answer requests (the message's id names no asking peer)");
       this.#replyTo.delete(id as string);
     }
-    this.#send(peer, MAIN, message);
+    this.#send(peer, undefined, message);
   }
 
   addEventListener(type: string, listener: EventListenerLike): void {
@@ -208,7 +210,8 @@ class Endpoint implements SocketEndpoint {
 
   // ---- wire ---------------------------------------------------------------------------
 
-  #send(peer: Buffer | undefined, channel: Buffer, data: unknown): void {
+  /** `channel` undefined: the endpoint's own message. */
+  #send(peer: Buffer | undefined, channel: Buffer | undefined, data: unknown): void {
     if (this.#closed) return;
     let payload: Buffer;
     if (isPlainJson(data, 0, [])) {
@@ -219,7 +222,9 @@ class Endpoint implements SocketEndpoint {
       serializer.writeValue(data);
       payload = serializer.releaseBuffer();
     }
-    this.#write(peer ? [peer, channel, payload] : [channel, payload]);
+    const frames = channel ? [channel, payload] : [payload];
+    if (peer) frames.unshift(peer);
+    this.#write(frames);
   }
 
   /**
@@ -259,12 +264,12 @@ class Endpoint implements SocketEndpoint {
       peer = msg[at++];
       if (this.#peer && !peer!.equals(this.#peer)) return;
     }
-    const channel = msg[at++];
-    const payload = msg[at];
-    if (!channel) return;
-    const channelId = channel.length === 0 ? undefined : channel.toString("latin1");
-    if (payload === undefined) {
-      // [channel] alone: the other side's port closed.
+    let channelId: string | undefined;
+    if (msg.length - at === 2) channelId = msg[at++]!.toString("latin1");
+    else if (msg.length - at !== 1) return; // not a message of ours
+    const payload = msg[at]!;
+    if (payload.length === 0) {
+      // [channel, ""]: the other side's port closed.
       if (channelId !== undefined) this.#closeChannel(channelId, false);
       return;
     }
@@ -273,13 +278,13 @@ class Endpoint implements SocketEndpoint {
     try {
       if (payload[0] !== V8_VERSION_TAG) data = JSON.parse(payload.toString("utf8"));
       else {
-      const deserializer = new PortDeserializer(payload, (id) => {
-        const port = this.#importPort(id, peer);
-        created.push(port);
-        return port;
-      });
-      deserializer.readHeader();
-      data = deserializer.readValue();
+        const deserializer = new PortDeserializer(payload, (id) => {
+          const port = this.#importPort(id, peer);
+          created.push(port);
+          return port;
+        });
+        deserializer.readHeader();
+        data = deserializer.readValue();
       }
     } catch {
       return; // not a message of ours
@@ -338,7 +343,7 @@ class Endpoint implements SocketEndpoint {
     channel.port.close();
     if (tellPeer) {
       const frame = Buffer.from(id, "latin1");
-      this.#write(channel.peer ? [channel.peer, frame] : [frame]);
+      this.#write(channel.peer ? [channel.peer, frame, CLOSED] : [frame, CLOSED]);
     }
   }
 }
