@@ -3,8 +3,8 @@ import test, { type ExecutionContext } from "ava";
 // The heavy tests (stress, busy-poll, 8 MiB) run serially, before the rest run side by
 // side, so that on a 2-core machine their time bounds do not depend on each other.
 import { spawn } from "node:child_process";
-import { Worker } from "node:worker_threads";
-import { createSharedPipe, type SharedPipe, type SharedPipeOptions } from "threadmq/internal/shared-pipe";
+import { MessagePort, Worker } from "node:worker_threads";
+import { createSharedPipe, openSharedPipe, type SharedPipe, type SharedPipeOptions } from "threadmq/internal/shared-pipe";
 import { RecordingSink, checkMessage, guardedRead, guardedWrite, makeMessage, prng, receive, sendAll, sendBursts, sleep, type Profile } from "./fixtures/pipe-helpers.js";
 
 const fixture = new URL("./fixtures/shared-pipe-worker.js", import.meta.url);
@@ -77,6 +77,45 @@ async function receiveChecked(s: Started, count: number, profile: Profile): Prom
   });
   return error || (got === count ? "" : `only ${got} of ${count} messages`);
 }
+
+test("a reader that finds its ring empty parks one event-loop turn later: a write meanwhile owes it no wake", async (t) => {
+  // Both ends in this thread, so the order of events is fixed; wakes are the pipe's port posts.
+  const { local: writer, remote } = createSharedPipe({ endpoint: "inproc://grace", sendHwm: 100, receiveHwm: 100, socketType: "PUSH" });
+  const reader = openSharedPipe(remote, { sendHwm: 100, receiveHwm: 100, socketType: "PULL" });
+  const readerSink = new RecordingSink();
+  writer.setSink(new RecordingSink());
+  reader.setSink(readerSink);
+  const post = MessagePort.prototype.postMessage;
+  let posts = 0;
+  MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort["postMessage"]>) {
+    posts++;
+    return post.apply(this, args);
+  };
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  try {
+    t.is(reader.read(), undefined);
+    let before = posts;
+    t.true(writer.write([Buffer.from("during the grace turn")]));
+    writer.flush();
+    t.is(posts - before, 0, "no wake for a reader in its grace turn");
+    await readerSink.next("read");
+    t.deepEqual(reader.read()?.map(String), ["during the grace turn"]);
+
+    t.is(reader.read(), undefined);
+    await turn();
+    await turn(); // the grace turn has passed: the reader is parked
+    before = posts;
+    t.true(writer.write([Buffer.from("to a parked reader")]));
+    writer.flush();
+    t.is(posts - before, 1, "a parked reader gets one wake");
+    await readerSink.next("read");
+    t.deepEqual(reader.read()?.map(String), ["to a parked reader"]);
+  } finally {
+    MessagePort.prototype.postMessage = post;
+    writer.terminate(0);
+    reader.terminate(0);
+  }
+});
 
 test("identity: each end sees the other's routing id and socket type", async (t) => {
   const s = start(t, "hold");

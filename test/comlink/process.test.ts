@@ -35,3 +35,18 @@ test("a wrapped object in a child process over tcp, with callbacks and errors", 
     await context.term();
   }
 });
+
+// Needs a process of its own: what is under test is an uncaught exception.
+test("a listener that throws: the error is uncaught, as from a MessagePort, and the next message is still delivered", async (t) => {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("../fixtures/comlink-throwing-listener.js", import.meta.url))], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const [code] = (await once(child, "exit")) as [number | null];
+  t.is(code, 0);
+  t.deepEqual(JSON.parse(output), {
+    received: [{ n: 1 }, { n: 2 }],
+    uncaught: ['listener failed on {"n":1}', 'listener failed on {"n":2}'],
+  });
+});

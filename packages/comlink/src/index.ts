@@ -222,16 +222,15 @@ class Endpoint implements SocketEndpoint {
       serializer.writeValue(data);
       payload = serializer.releaseBuffer();
     }
-    const frames = channel ? [channel, payload] : [payload];
-    if (peer) frames.unshift(peer);
-    this.#write(frames);
+    this.#write(peer, channel ? [channel, payload] : [payload]);
   }
 
   /**
-   * Written at once, as a MessagePort posts: a peer that is awake reads it on its next
-   * look, a sleeping one is woken by the first message only.
+   * Sends `frames` (behind `peer`'s routing id on a ROUTER) at once, as a MessagePort
+   * posts: a peer that is awake reads it on its next look, a sleeping one is woken.
    */
-  #write(frames: Buffer[]): void {
+  #write(peer: Buffer | undefined, frames: Buffer[]): void {
+    if (peer) frames.unshift(peer);
     try {
       // A socket at its high-water mark waits: comlink has no backpressure of its own.
       if (!this.#socket.trySend(frames)) this.#socket.send(frames).catch(() => {});
@@ -343,7 +342,7 @@ class Endpoint implements SocketEndpoint {
     channel.port.close();
     if (tellPeer) {
       const frame = Buffer.from(id, "latin1");
-      this.#write(channel.peer ? [channel.peer, frame, CLOSED] : [frame, CLOSED]);
+      this.#write(channel.peer, [frame, CLOSED]);
     }
   }
 }

@@ -9,10 +9,13 @@
  * listener) does, until `stop()`. It is also called when the socket closes or its
  * context terminates, so `onReadable` sees `tryReceive()` throw and can stop then.
  */
+import { ZmqError } from "../errors.js";
 import type { SocketBase } from "../socket/socket-base.js";
 import { holdThread, releaseThread } from "./keep-alive.js";
 
 export function watchReadable(socket: SocketBase, onReadable: () => void): () => void {
+  if (typeof (socket as Partial<SocketBase>)?.onReadiness !== "function") throw new ZmqError("EINVAL", "watchReadable needs a threadmq socket");
+  if (typeof onReadable !== "function") throw new ZmqError("EINVAL", "watchReadable needs a function to call when the socket may be readable");
   let scheduled = false;
   let stopped = false;
   const run = (): void => {
