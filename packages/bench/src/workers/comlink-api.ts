@@ -2,7 +2,8 @@
  * The object the comlink module calls, exposed per request of the parent:
  * - "port":   over a MessagePort handed over by the parent, with comlink's own node adapter;
  * - "socket": over the threadmq spawn pipe (a PAIR; the peer must be started with
- *             `Peer.thread(url, { ctx })`), with @threadmq/comlink's `socketEndpoint`.
+ *             `Peer.thread(url, { ctx })`), with @threadmq/comlink's `socketEndpoint`;
+ *             `{ busyPoll }` sets that option on the pipe.
  */
 import * as Comlink from "comlink";
 import nodeAdapter from "comlink/dist/umd/node-adapter.js";
@@ -29,8 +30,10 @@ serve(
       Comlink.expose(api, nodeEndpoint(port));
       return true;
     },
-    socket() {
-      endpoint = socketEndpoint(context().pipe);
+    socket(arg?: { busyPoll?: number }) {
+      const pipe = context().pipe;
+      pipe.busyPoll = arg?.busyPoll ?? 0;
+      endpoint = socketEndpoint(pipe);
       Comlink.expose(api, endpoint as unknown as Comlink.Endpoint);
       return true;
     },

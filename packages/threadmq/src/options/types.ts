@@ -46,9 +46,16 @@ export interface CommonOptions {
   /** ZMQ_TCP_KEEPALIVE_INTVL (seconds, -1 = OS default). */
   tcpKeepaliveInterval: number;
   /**
-   * threadmq only: microseconds to spin checking for a message before a receive goes to
-   * sleep (0 = never spin). Cuts cross-thread round trips from ~50 µs to a few µs at the
-   * price of a busy core; for workers that have nothing else to do.
+   * threadmq only: microseconds a socket keeps looking for messages from other threads
+   * before it goes to sleep (0 = it sleeps at once). A peer writing to a sleeping socket
+   * must wake its thread, which costs tens of µs per message; within the window it does not.
+   * - A `receive()` that finds nothing spins for the window, blocking the thread: the
+   *   fastest (round trips of a few µs), for threads that have nothing else to do.
+   * - Otherwise (`tryReceive`, `Poller`, readiness listeners, after a spin that found
+   *   nothing) the socket looks again on every event-loop turn for the window: timers and
+   *   I/O still run, and a reply that comes back within it needs no wake.
+   * Either way a core is busy meanwhile: give each polling thread a core of its own.
+   * Applies to connections across threads (inproc); set it any time.
    */
   busyPoll: number;
 }

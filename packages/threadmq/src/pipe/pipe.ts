@@ -48,6 +48,12 @@ export interface Pipe {
   /** Changes this end's share of the capacity (SNDHWM, RCVHWM; 0 = unlimited). */
   setHighWaterMarks(sendHwm: number, receiveHwm: number): void;
   /**
+   * The socket's `busyPoll` (µs): how long an end whose reader sleeps until woken (a
+   * cross-thread pipe) keeps looking for messages before it sleeps. Absent where waking
+   * costs nothing extra (same thread) or comes from the OS (tcp, ipc).
+   */
+  setPollWindow?(micros: number): void;
+  /**
    * Stops this end; see the contract above for `linger`. Idempotent. `reason` (why a
    * connection ended) is shown to the other end's owner as `endReason`.
    */

@@ -29,6 +29,7 @@
  * - A reader that finds its ring empty parks one event-loop turn later (setImmediate),
  *   not at once: in a burst the writer keeps publishing into an awake ring, so it sends
  *   one wake per burst rather than one per message the reader happened to catch up with.
+ *   setPollWindow (the socket's busyPoll) stretches that to a time window (park-delay.ts).
  * - A busy-polling reader sees new data on every read(), large messages included, but
  *   must yield to the event loop now and then: peer death and the linger/termination
  *   hand-shake are noticed from port events and microtasks.
@@ -66,6 +67,7 @@ import {
   normalizeRingBytes,
   pipeLayout,
 } from "../ring/layout.js";
+import { ParkDelay } from "./park-delay.js";
 import { LARGE_MARKER, MARKER_BYTES, SpscRing, recordBytes } from "../ring/spsc-ring.js";
 import type { Pipe, PipeSink } from "./pipe.js";
 
@@ -213,9 +215,21 @@ export class SharedPipe implements Pipe {
   private fired = false;
   private portClosed = false;
   private evalScheduled = false;
-  /** A grace turn is queued (setImmediate). */
-  private graceScheduled = false;
-  /** Inside the grace turn's evaluate: an empty ring now parks the reader. */
+  /** When a reader that found its ring empty parks (grace turn, poll window). */
+  private readonly parkDelay = new ParkDelay(
+    () => !this.inn.isEmpty(),
+    () => this.done || this.closing,
+    () => this.evaluate(),
+    () => {
+      this.graceOver = true;
+      try {
+        this.evaluate();
+      } finally {
+        this.graceOver = false;
+      }
+    },
+  );
+  /** Inside the park delay's last evaluate: an empty ring now parks the reader. */
   private graceOver = false;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -309,9 +323,9 @@ export class SharedPipe implements Pipe {
     if (m === undefined) {
       this.readArmed = true;
       if (!this.sleeping && !this.graceOver) {
-        // Stay awake one more event-loop turn before parking: a writer in the middle of
-        // a burst publishes meanwhile and owes no wake (a postMessage, ~8 µs of its time).
-        this.scheduleGrace();
+        // Stay awake a while before parking (park-delay.ts): a writer in the middle of a
+        // burst publishes meanwhile and owes no wake (a postMessage, ~8 µs of its time).
+        this.parkDelay.start();
         if (peerState !== END_OPEN || this.portClosed) this.scheduleEvaluate();
         return undefined;
       }
@@ -389,6 +403,11 @@ export class SharedPipe implements Pipe {
     // The peer's writer computes its capacity from our RCVHWM: if it waits, let it look.
     if (receiveChanged && this.inn.claimWriterWakeNow()) this.port.postMessage(WAKE);
     if (this.writeArmed) this.scheduleEvaluate();
+  }
+
+  /** The socket's `busyPoll`: µs this end keeps looking at an empty ring before it parks. */
+  setPollWindow(micros: number): void {
+    this.parkDelay.setWindow(micros);
   }
 
   terminate(lingerMs: number): void {
@@ -540,27 +559,6 @@ export class SharedPipe implements Pipe {
     this.evaluate();
   };
 
-  private scheduleGrace(): void {
-    if (this.graceScheduled) return;
-    this.graceScheduled = true;
-    setImmediate(this.graceTurn);
-  }
-
-  private readonly graceTurn = (): void => {
-    this.graceScheduled = false;
-    if (!this.inn.isEmpty()) {
-      // Arrived during the grace turn: read on (the next empty read grants another turn).
-      this.evaluate();
-      return;
-    }
-    this.graceOver = true;
-    try {
-      this.evaluate();
-    } finally {
-      this.graceOver = false;
-    }
-  };
-
   private scheduleEvaluate(): void {
     if (this.evalScheduled || this.done) return;
     this.evalScheduled = true;
@@ -590,7 +588,7 @@ export class SharedPipe implements Pipe {
     let fireRead = false;
     if (this.readArmed) {
       if (!this.inn.isEmpty()) fireRead = true;
-      else if (!this.sleeping) {
+      else if (!this.sleeping && !this.parkDelay.pending) {
         this.inn.setAsleep();
         this.sleeping = true;
         fireRead = !this.inn.isEmpty();

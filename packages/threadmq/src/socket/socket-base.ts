@@ -180,6 +180,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") {
       for (const pipe of this.#pipes) pipe.setHighWaterMarks(this.#hwm("sendHighWaterMark"), this.#hwm("receiveHighWaterMark"));
     }
+    if (name === "busyPoll") for (const pipe of this.#pipes) pipe.setPollWindow?.(this.#options.get("busyPoll") as number);
     this.xOptionChanged(name as OptionName);
     this.#pump();
   }
@@ -312,6 +313,7 @@ export abstract class SocketBase implements PipeSink, SocketCore {
     }
     pipe.setSink(this);
     pipe.setHighWaterMarks(this.#hwm("sendHighWaterMark"), this.#hwm("receiveHighWaterMark"));
+    pipe.setPollWindow?.(this.#options.get("busyPoll") as number);
     this.#pipes.add(pipe);
     this.#endpoints.pipeAdded(pipe, origin);
     this.xAttachPipe(pipe);
