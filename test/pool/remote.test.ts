@@ -1,5 +1,6 @@
 import test from "ava";
 import { once } from "node:events";
+import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { Pool, PoolError } from "@threadmq/pool";
 import { fixture, flags, poolWith, until } from "./helpers.js";
@@ -71,4 +72,28 @@ test("close() of a pool with queued work and no worker to run it rejects that wo
   const queued = pool.run({ op: "hello" });
   await pool.close();
   await t.throwsAsync(queued, { code: "ERR_POOL_CLOSED" });
+});
+
+test("a worker from another version of the pool protocol is sent away with STOP and gets no task", async (t) => {
+  const pool = new Pool({ threads: 0 });
+  const stranger = pool.context.socket("DEALER", { linger: 0, receiveTimeout: 5000 });
+  try {
+    stranger.connect(pool.endpoint);
+    const info = { protocol: 1, concurrency: 4, busy: 0, pid: process.pid, threadId: 0, hostname: "elsewhere" };
+    await stranger.send([Buffer.from("R"), serialize(info)]);
+    const [command] = await stranger.receive();
+    t.is(command!.toString(), "S", "told to stop");
+    const task = pool.run({ op: "hello" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.is(stranger.tryReceive(), undefined, "no task went to it");
+    t.deepEqual(pool.stats.workers, []);
+    t.is(pool.stats.queued, 1);
+    const outcome = t.throwsAsync(task, { instanceOf: PoolError });
+    stranger.close(); // before the pool terminates its context, which waits for every socket
+    await pool.destroy();
+    t.is((await outcome).code, "ERR_POOL_DESTROYED");
+  } finally {
+    stranger.close();
+    await pool.destroy();
+  }
 });

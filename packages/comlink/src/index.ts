@@ -14,11 +14,10 @@
  *   ROUTER:         the same, after the peer's routing id
  *
  * `payload` is the comlink message serialized with node:v8 (structured clone). Messages
- * that are plain JSON data (checked: plain objects, dense arrays, strings, finite numbers
- * other than -0, booleans, null; no shared or cyclic references) take a JSON fast path,
- * which gives the very same value back at a third of the cost; a payload starting with
- * 0xFF (v8's version tag) is v8, anything else is JSON text (so a payload is never empty).
- * Comlink's proxies (`Comlink.proxy`, callbacks,
+ * that are plain JSON data take the JSON fast path shared with @threadmq/pool
+ * (threadmq/internal/plain-json: the very same value back at a fraction of the cost; a
+ * payload starting with 0xFF, v8's version tag, is v8, anything else is JSON text, so a
+ * payload is never empty). Comlink's proxies (`Comlink.proxy`, callbacks,
  * `createEndpoint`) transfer MessagePorts, which cannot cross a socket, so each
  * transferred port becomes a *channel* multiplexed over the same socket: the port is
  * written as a reference to a fresh channel id, its messages are forwarded as
@@ -37,6 +36,7 @@ import { DefaultDeserializer, DefaultSerializer } from "node:v8";
 import { MessageChannel, MessagePort } from "node:worker_threads";
 import type { Dealer, Pair, Router } from "threadmq";
 import { readNodeHostObject } from "threadmq/internal/host-objects";
+import { isPlainJson, isPlainJsonPayload, readPlainJson, writePlainJson } from "threadmq/internal/plain-json";
 import { watchReadable } from "threadmq/internal/readable-watch";
 
 /** comlink's Endpoint, structurally (comlink's own type refers to DOM types). */
@@ -62,33 +62,6 @@ export interface SocketEndpointOptions {
 type AnySocket = Pair | Dealer | Router;
 
 const CLOSED = Buffer.alloc(0);
-const V8_VERSION_TAG = 0xff;
-const MAX_JSON_OBJECTS = 64;
-
-/**
- * True if JSON gives exactly what structured clone would: plain objects (Object.prototype),
- * dense arrays, strings, finite numbers but -0, booleans and null, each object once.
- * `seen` holds the objects met so far (shared or cyclic references need v8).
- */
-function isPlainJson(value: unknown, depth: number, seen: object[]): boolean {
-  if (typeof value !== "object") {
-    if (typeof value === "string" || typeof value === "boolean") return true;
-    // Finite and not -0 (JSON writes -0 as 0).
-    return typeof value === "number" && value - value === 0 && (value !== 0 || 1 / value > 0);
-  }
-  if (value === null) return true;
-  if (depth > 16 || seen.length >= MAX_JSON_OBJECTS || seen.includes(value)) return false;
-  seen.push(value);
-  if (Array.isArray(value)) {
-    const length = value.length;
-    // Dense (JSON turns holes into null), and no extra named properties (structured clone keeps those, JSON not).
-    for (let i = 0; i < length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1, seen)) return false;
-    return Object.keys(value).length === length;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false;
-  return true;
-}
 const TAG_PORT = 0x434c_0001;
 
 // Node's own host-object hooks (not in @types/node).
@@ -214,8 +187,8 @@ class Endpoint implements SocketEndpoint {
   #send(peer: Buffer | undefined, channel: Buffer | undefined, data: unknown): void {
     if (this.#closed) return;
     let payload: Buffer;
-    if (isPlainJson(data, 0, [])) {
-      payload = Buffer.from(JSON.stringify(data));
+    if (isPlainJson(data)) {
+      payload = writePlainJson(data);
     } else {
       const serializer = new PortSerializer((port) => this.#exportPort(port, peer));
       serializer.writeHeader();
@@ -275,7 +248,7 @@ class Endpoint implements SocketEndpoint {
     const created: MessagePort[] = [];
     let data: unknown;
     try {
-      if (payload[0] !== V8_VERSION_TAG) data = JSON.parse(payload.toString("utf8"));
+      if (isPlainJsonPayload(payload)) data = readPlainJson(payload);
       else {
         const deserializer = new PortDeserializer(payload, (id) => {
           const port = this.#importPort(id, peer);

@@ -1,5 +1,5 @@
 /**
- * Structured clone with node:v8, plus SharedArrayBuffers.
+ * Structured clone with node:v8, plus SharedArrayBuffers (and plain data as JSON).
  *
  * `v8.serialize` copies typed arrays (as host objects) and cannot carry a
  * SharedArrayBuffer at all; postMessage shares it. Pools are often handed shared memory,
@@ -14,6 +14,7 @@
  */
 import { DefaultDeserializer, DefaultSerializer } from "node:v8";
 import { readNodeHostObject } from "threadmq/internal/host-objects";
+import { isPlainJson, isPlainJsonPayload, readPlainJson, writePlainJson } from "threadmq/internal/plain-json";
 
 /** Tags after Node's own typed-array indices (0..12) in host-object records. */
 const TAG_SHARED_VIEW = 0x5348_0001;
@@ -101,8 +102,14 @@ class SharingDeserializer extends DefaultDeserializer {
   }
 }
 
-/** Serializes `value`; the SharedArrayBuffers it refers to come back in `shared` (empty: none). */
+const NOTHING_SHARED: SharedArrayBuffer[] = [];
+
+/**
+ * Serializes `value`; the SharedArrayBuffers it refers to come back in `shared` (empty:
+ * none; never written to). Plain data takes the JSON fast path (threadmq/internal/plain-json).
+ */
 export function encode(value: unknown): { bytes: Buffer; shared: SharedArrayBuffer[] } {
+  if (isPlainJson(value)) return { bytes: writePlainJson(value), shared: NOTHING_SHARED };
   let serializer = new SharingSerializer();
   serializer.writeHeader();
   serializer.writeValue(value);
@@ -116,6 +123,7 @@ export function encode(value: unknown): { bytes: Buffer; shared: SharedArrayBuff
 
 /** Deserializes bytes from {@link encode}, given the SharedArrayBuffers it refers to. */
 export function decode(bytes: Buffer, shared: readonly SharedArrayBuffer[] | undefined): unknown {
+  if (isPlainJsonPayload(bytes)) return readPlainJson(bytes);
   const deserializer = new SharingDeserializer(bytes, shared);
   deserializer.readHeader();
   return deserializer.readValue();

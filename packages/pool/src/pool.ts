@@ -37,6 +37,7 @@ import {
   CMD_DONE_SHARED,
   CMD_READY,
   DONE_ENTRY_BYTES,
+  PROTOCOL_VERSION,
   STATUS_OK,
   STATUS_OK_FRAME,
   frameAbort,
@@ -699,7 +700,7 @@ export class Pool<T = any, R = any> extends EventEmitter {
       let payload: Buffer | undefined;
       let value: unknown;
       if (status === STATUS_OK) {
-        inline ??= deserialize(msg[3]!) as unknown[];
+        inline ??= decode(msg[3]!, undefined) as unknown[];
         value = inline[inlineAt++];
       } else {
         payload = msg[frameAt++];
@@ -773,6 +774,15 @@ export class Pool<T = any, R = any> extends EventEmitter {
       try {
         info = deserialize(msg[2]!) as ReadyInfo;
       } catch {
+        return;
+      }
+      if (info?.protocol !== PROTOCOL_VERSION) {
+        // Another version of this package: it would misread our tasks. It gets none.
+        try {
+          this.#backend.trySend([id, frameStop]);
+        } catch {
+          // gone again
+        }
         return;
       }
       this.#onReady(key, id, info);

@@ -12,8 +12,8 @@
  *   DONE   ["D", header, inline, frame...]   header = n x 16 bytes, little endian:
  *                                            u32 task id, u32 status, f64 run time (ms).
  *                                            status OK: a primitive result, the next entry of
- *                                              inline = v8([primitive...]) (empty frame if none);
- *                                            status OK_FRAME: the next frame = v8(result),
+ *                                              inline = encode([primitive...]) (empty frame if none);
+ *                                            status OK_FRAME: the next frame = encode(result),
  *                                              serialized when the handler returned (a handler
  *                                              may reuse the object it returned);
  *                                            status THROWN: the next frame = encodeThrown(value).
@@ -73,7 +73,11 @@ export const STATUS_OK_FRAME = 2;
 
 export const DONE_ENTRY_BYTES = 16;
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * Changes whenever either side would misread the other (2: plain data travels as JSON, see
+ * codec.ts). The pool sends a worker announcing another version away with STOP.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** What a worker says about itself in READY. */
 export interface ReadyInfo {

@@ -368,7 +368,7 @@ class WorkerServer implements Server {
     // The header buffer is reused: hand the socket a copy of the used part.
     const header = Buffer.from(this.#outHeader.subarray(0, n * DONE_ENTRY_BYTES));
     // Primitives only, so this cannot fail.
-    const inline = this.#outInline.length > 0 ? serialize(this.#outInline) : emptyFrame;
+    const inline = this.#outInline.length > 0 ? encode(this.#outInline).bytes : emptyFrame;
     let command = frameDone;
     if (this.#outShared) {
       // Posted before the message that refers to it is written (see codec.ts).
