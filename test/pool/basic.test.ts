@@ -14,6 +14,38 @@ test("run() resolves with the handler's result; close() resolves", async (t) => 
   t.is(pool.threads.length, 0);
 });
 
+test("values keep their structured-clone shape both ways, whether they travel as JSON or through v8", async (t) => {
+  const pool = poolWith();
+  t.teardown(() => pool.destroy()); // also when an assertion fails midway
+  const echo = (value: unknown) => pool.run({ op: "echo", value });
+  // Plain data (the JSON path), exactly as given.
+  const plain = { a: [1, { b: "é😀\u0000\ud800" }], big: 2 ** 53, tiny: 5e-324, neg: -1.5, flags: [true, false, null] };
+  t.deepEqual(await echo(plain), plain);
+  // What JSON would change: each must come back as structured clone gives it.
+  t.true(Object.is(await echo(-0), -0));
+  t.true(Number.isNaN(await echo(Number.NaN)));
+  t.is(await echo(Infinity), Infinity);
+  t.is(await echo(undefined), undefined);
+  const sparse = (await echo([1, , 3])) as unknown[];
+  t.is(sparse.length, 3);
+  t.false(1 in sparse, "a hole stays a hole");
+  t.deepEqual(await echo({ list: [undefined, -0] }), { list: [undefined, -0] });
+  const named = Object.assign([1, 2], { extra: "kept" });
+  t.is(((await echo(named)) as { extra?: string }).extra, "kept");
+  const shared = { n: 1 };
+  const twice = (await echo({ first: shared, second: shared })) as { first: object; second: object };
+  t.is(twice.first, twice.second, "a shared reference stays shared");
+  const cyclic: { self?: unknown } = {};
+  cyclic.self = cyclic;
+  const back = (await echo(cyclic)) as { self: unknown };
+  t.is(back.self, back);
+  const bare = Object.assign(Object.create(null) as object, { k: "v" });
+  t.deepEqual({ ...((await echo(bare)) as object) }, { k: "v" });
+  // Several at once (one batch each way), mixed.
+  t.deepEqual(await Promise.all([echo({ x: 1 }), echo(-0), echo([2, "y"]), echo(new Map([[1, 2]]))]), [{ x: 1 }, -0, [2, "y"], new Map([[1, 2]])]);
+  await pool.close();
+});
+
 test("many tasks in flight all complete, on both threads", async (t) => {
   const pool = poolWith();
   await pool.ready();
