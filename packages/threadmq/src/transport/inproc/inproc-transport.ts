@@ -15,7 +15,7 @@ import type { MessagePort, TransferListItem } from "node:worker_threads";
 import { ZmqError, type WireError } from "../../errors.js";
 import type { Endpoint } from "../../endpoint.js";
 import { LocalPipe, type LocalPipeEndInfo } from "../../pipe/local-pipe.js";
-import { createSharedPipe, openSharedPipe, type SharedPipeDescriptor } from "../../pipe/shared-pipe.js";
+import { createSharedPipe, openSharedPipe, type SharedPipeDescriptor } from "../../pipe/shared-pipe-setup.js";
 import { holdThread, releaseThread } from "../../internal/keep-alive.js";
 import type { EndpointHandle, SocketCore, Transport } from "../transport.js";
 
