@@ -90,6 +90,10 @@ test("an option value of the wrong type or out of range: EINVAL naming the optio
     ["immediate", 1],
     ["heartbeatTimeToLive", 6553600],
     ["reconnectInterval", null],
+    ["busyPoll", -1],
+    ["busyPoll", 1_000_001],
+    ["busyPoll", 2.5],
+    ["busyPoll", "100"],
   ];
   for (const [name, value] of cases) {
     throwsZmq(t, () => h.ctx.socket("DEALER", loose({ [name]: value })), "EINVAL", new RegExp(name));
@@ -99,6 +103,9 @@ test("an option value of the wrong type or out of range: EINVAL naming the optio
   const dealer = h.socket("DEALER", { sendTimeout: 10 });
   throwsZmq(t, () => (loose(dealer).sendTimeout = "20"), "EINVAL", /sendTimeout/);
   t.is(dealer.sendTimeout, 10, "a rejected assignment leaves the option unchanged");
+  const pair = h.socket("PAIR", { busyPoll: 50 });
+  throwsZmq(t, () => (pair.busyPoll = -5), "EINVAL", /busyPoll/);
+  t.is(pair.busyPoll, 50, "a rejected busyPoll leaves the window as it was");
   t.notThrows(() => h.ctx.socket("DEALER", { heartbeatTimeToLive: 6553599, linger: 0 }).close());
 });
 
