@@ -78,97 +78,73 @@ async function receiveChecked(s: Started, count: number, profile: Profile): Prom
   return error || (got === count ? "" : `only ${got} of ${count} messages`);
 }
 
-test.serial("a reader that finds its ring empty parks one event-loop turn later: a write meanwhile owes it no wake", async (t) => {
-  // Both ends in this thread, so the order of events is fixed; wakes are the pipe's port posts
-  // (serial: no other test may post meanwhile, or patch postMessage too).
-  const { local: writer, remote } = createSharedPipe({ endpoint: "inproc://grace", sendHwm: 100, receiveHwm: 100, socketType: "PUSH" });
-  const reader = openSharedPipe(remote, { sendHwm: 100, receiveHwm: 100, socketType: "PULL" });
-  const readerSink = new RecordingSink();
-  writer.setSink(new RecordingSink());
-  reader.setSink(readerSink);
-  const post = MessagePort.prototype.postMessage;
-  let posts = 0;
-  MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort["postMessage"]>) {
-    posts++;
-    return post.apply(this, args);
-  };
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  try {
-    t.is(reader.read(), undefined);
-    let before = posts;
-    t.true(writer.write([Buffer.from("during the grace turn")]));
-    writer.flush();
-    t.is(posts - before, 0, "no wake for a reader in its grace turn");
-    await readerSink.next("read");
-    t.deepEqual(reader.read()?.map(String), ["during the grace turn"]);
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-    t.is(reader.read(), undefined);
-    await turn();
-    await turn(); // the grace turn has passed: the reader is parked
-    before = posts;
-    t.true(writer.write([Buffer.from("to a parked reader")]));
-    writer.flush();
-    t.is(posts - before, 1, "a parked reader gets one wake");
-    await readerSink.next("read");
-    t.deepEqual(reader.read()?.map(String), ["to a parked reader"]);
-  } finally {
-    MessagePort.prototype.postMessage = post;
-    writer.terminate(0);
-    reader.terminate(0);
-  }
-});
-
-test.serial("poll window: a reader keeps looking for setPollWindow µs before it parks, then a write wakes it once", async (t) => {
-  const { local: writer, remote } = createSharedPipe({ endpoint: "inproc://poll-window", sendHwm: 100, receiveHwm: 100, socketType: "PAIR" });
+/**
+ * Both ends of a pipe in this thread, so the order of events is fixed, with wakes counted
+ * as the pipe's port posts. Serial tests only: no other test may post meanwhile or patch
+ * postMessage too. Undone at teardown.
+ */
+function pipeInThisThread(t: ExecutionContext, endpoint: string) {
+  const { local: writer, remote } = createSharedPipe({ endpoint, sendHwm: 100, receiveHwm: 100, socketType: "PAIR" });
   const reader = openSharedPipe(remote, { sendHwm: 100, receiveHwm: 100, socketType: "PAIR" });
   const readerSink = new RecordingSink();
   writer.setSink(new RecordingSink());
   reader.setSink(readerSink);
-  const window = 200_000; // µs: long enough that the turns below all fall within it
-  reader.setPollWindow(window);
   const post = MessagePort.prototype.postMessage;
   let posts = 0;
   MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort["postMessage"]>) {
     posts++;
     return post.apply(this, args);
   };
-  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  try {
-    t.is(reader.read(), undefined);
-    for (let i = 0; i < 5; i++) await turn(); // past the default grace turn, within the window
-    let before = posts;
-    t.true(writer.write([Buffer.from("within the window")]));
-    writer.flush();
-    t.is(posts - before, 0, "no wake for a reader that is still looking");
-    await readerSink.next("read");
-    t.deepEqual(reader.read()?.map(String), ["within the window"]);
-
-    const dryAt = performance.now();
-    t.is(reader.read(), undefined);
-    await sleep(window / 1000 + 50);
-    await turn();
-    t.true(performance.now() - dryAt > window / 1000);
-    before = posts;
-    t.true(writer.write([Buffer.from("after the window")]));
-    writer.flush();
-    t.is(posts - before, 1, "the window has passed: the reader parked and gets one wake");
-    await readerSink.next("read");
-    t.deepEqual(reader.read()?.map(String), ["after the window"]);
-
-    reader.setPollWindow(0);
-    t.is(reader.read(), undefined);
-    for (let i = 0; i < 5; i++) await turn();
-    before = posts;
-    t.true(writer.write([Buffer.from("window back to 0")]));
-    writer.flush();
-    t.is(posts - before, 1, "without a window the reader parks after one turn");
-    await readerSink.next("read");
-    t.deepEqual(reader.read()?.map(String), ["window back to 0"]);
-  } finally {
+  t.teardown(() => {
     MessagePort.prototype.postMessage = post;
     writer.terminate(0);
     reader.terminate(0);
-  }
+  });
+  /** Writes `text`, then reads it back once it arrived; returns the wakes the write posted. */
+  const wakesFor = async (text: string): Promise<number> => {
+    const before = posts;
+    t.true(writer.write([Buffer.from(text)]));
+    writer.flush();
+    const wakes = posts - before;
+    await readerSink.next("read");
+    t.deepEqual(reader.read()?.map(String), [text]);
+    return wakes;
+  };
+  return { reader, wakesFor };
+}
+
+test.serial("a reader that finds its ring empty parks one event-loop turn later: a write meanwhile owes it no wake", async (t) => {
+  const { reader, wakesFor } = pipeInThisThread(t, "inproc://grace");
+  t.is(reader.read(), undefined);
+  t.is(await wakesFor("during the grace turn"), 0, "no wake for a reader in its grace turn");
+
+  t.is(reader.read(), undefined);
+  await nextTurn();
+  await nextTurn(); // the grace turn has passed: the reader is parked
+  t.is(await wakesFor("to a parked reader"), 1, "a parked reader gets one wake");
+});
+
+test.serial("poll window: a reader keeps looking for setPollWindow µs before it parks, then a write wakes it once", async (t) => {
+  const { reader, wakesFor } = pipeInThisThread(t, "inproc://poll-window");
+  const window = 200_000; // µs: long enough that the turns below all fall within it
+  reader.setPollWindow(window);
+  t.is(reader.read(), undefined);
+  for (let i = 0; i < 5; i++) await nextTurn(); // past the default grace turn, within the window
+  t.is(await wakesFor("within the window"), 0, "no wake for a reader that is still looking");
+
+  const dryAt = performance.now();
+  t.is(reader.read(), undefined);
+  await sleep(window / 1000 + 50);
+  await nextTurn();
+  t.true(performance.now() - dryAt > window / 1000);
+  t.is(await wakesFor("after the window"), 1, "the window has passed: the reader parked and gets one wake");
+
+  reader.setPollWindow(0);
+  t.is(reader.read(), undefined);
+  for (let i = 0; i < 5; i++) await nextTurn();
+  t.is(await wakesFor("window back to 0"), 1, "without a window the reader parks after one turn");
 });
 
 test("identity: each end sees the other's routing id and socket type", async (t) => {
